@@ -1,0 +1,57 @@
+"""Command line: rebuild the committed grammar tables from a folder of XSDs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .emit import build_tables, write_module
+from .xsd import SchemaSet, XsdError
+
+#: table module name -> root namespace of its schema set (what Josev's EXICodec.jar takes)
+SCHEMA_SETS: dict[str, str] = {
+    "app_protocol": "urn:iso:15118:2:2010:AppProtocol",
+    "din": "urn:din:70121:2012:MsgDef",
+    "iso2": "urn:iso:15118:2:2013:MsgDef",
+    "iso20_cm": "urn:iso:std:iso:15118:-20:CommonMessages",
+    "iso20_ac": "urn:iso:std:iso:15118:-20:AC",
+    "iso20_dc": "urn:iso:std:iso:15118:-20:DC",
+    "iso20_wpt": "urn:iso:std:iso:15118:-20:WPT",
+    "iso20_acdp": "urn:iso:std:iso:15118:-20:ACDP",
+    "xmldsig": "http://www.w3.org/2000/09/xmldsig#",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.protocols.iso15118.exi.generate",
+                                     description=__doc__)
+    parser.add_argument("--xsd-dir", type=Path, required=True,
+                        help="folder holding the V2G XSDs (searched recursively)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "tables",
+                        help="output folder for the table modules (default: the committed ones)")
+    parser.add_argument("--only", nargs="*", help="table names to build (default: all)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    init = args.out / "__init__.py"
+    if not init.exists():
+        init.write_text('"""Generated EXI grammar tables, one module per schema set."""\n')
+    for name, ns in SCHEMA_SETS.items():
+        if args.only and name not in args.only:
+            continue
+        try:
+            schema = SchemaSet(args.xsd_dir, ns)
+            tables = build_tables(schema, ns)
+        except XsdError as exc:
+            print(f"{name}: skipped ({exc})", file=sys.stderr)
+            continue
+        sources = sorted(p.name for p in schema._loaded)
+        write_module(args.out / f"{name}.py", tables, sources)
+        print(f"{name}: {len(tables['GRAMMARS'])} grammars, "
+              f"{sum(len(g[0]) for g in tables['GRAMMARS'])} states, "
+              f"{len(tables['DOCUMENT'])} global elements")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""EXI grammar tables generated from the V2G XSDs. Do not edit.
+
+Regenerate with: python -m harness.protocols.iso15118.exi.generate --xsd-dir DIR
+Source schemas: V2G_CI_AppProtocol.xsd
+"""
+
+# fmt: off
+# ruff: noqa
+NAMESPACE = 'urn:iso:15118:2:2010:AppProtocol'
+DATATYPES = (('str',), ('uint', 4294967295), ('nbit', 8, 0, 255), ('nbit', 5, 1, 20),
+ ('enum', ('OK_SuccessfulNegotiation', 'OK_SuccessfulNegotiationWithMinorDeviation', 'Failed_NoNegotiation')))
+GRAMMARS = ((((1, ((1, 'AppProtocol', 1, 1, True),)), (2, ((1, 'AppProtocol', 1, 2, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 3, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 4, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 5, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 6, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 7, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 8, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 9, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 10, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 11, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 12, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 13, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 14, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 15, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 16, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 17, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 18, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 19, True), (2, '', 0, -1, False))),
+   (2, ((1, 'AppProtocol', 1, 20, True), (2, '', 0, -1, False))), (1, ((2, '', 0, -1, False),))),
+  ('AppProtocol',)),
+ (((1, ((1, 'ProtocolNamespace', -1, 1, False),)), (1, ((1, 'VersionNumberMajor', -2, 2, False),)),
+   (1, ((1, 'VersionNumberMinor', -2, 3, False),)), (1, ((1, 'SchemaID', -3, 4, False),)),
+   (1, ((1, 'Priority', -4, 5, False),)), (1, ((2, '', 0, -1, False),))),
+  ('ProtocolNamespace', 'VersionNumberMajor', 'VersionNumberMinor', 'SchemaID', 'Priority')),
+ (((1, ((1, 'ResponseCode', -5, 1, False),)), (2, ((1, 'SchemaID', -3, 2, False), (2, '', 0, -1, False))),
+   (1, ((2, '', 0, -1, False),))),
+  ('ResponseCode', 'SchemaID')))
+DOCUMENT = (('supportedAppProtocolReq', 'urn:iso:15118:2:2010:AppProtocol', 0),
+ ('supportedAppProtocolRes', 'urn:iso:15118:2:2010:AppProtocol', 2))
+FRAGMENT = (('AppProtocol', '', 1), ('Priority', '', -4), ('ProtocolNamespace', '', -1), ('ResponseCode', '', -5),
+ ('SchemaID', '', -3), ('VersionNumberMajor', '', -2), ('VersionNumberMinor', '', -2),
+ ('supportedAppProtocolReq', 'urn:iso:15118:2:2010:AppProtocol', 0),
+ ('supportedAppProtocolRes', 'urn:iso:15118:2:2010:AppProtocol', 2))

@@ -1,0 +1,3 @@
+"""chargebench: hardware-in-the-loop test and certification harness for EV chargers."""
+
+__version__ = "0.1.0"

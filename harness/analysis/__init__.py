@@ -1,0 +1,5 @@
+"""Numbers from measurements: judging against limits with uncertainty (more analyses follow)."""
+
+from .judge import judge
+
+__all__ = ["judge"]

@@ -1,0 +1,1 @@
+"""The engine: plan, step actions, clock, safety, run directory."""

@@ -1,0 +1,1 @@
+"""Building blocks shared by every driver: transports, declared properties, role interfaces."""

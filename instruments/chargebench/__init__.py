@@ -1,0 +1,1 @@
+"""Instruments whose command set chargebench defines (documented in docs/instruments/)."""

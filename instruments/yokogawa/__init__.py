@@ -1,0 +1,1 @@
+"""Yokogawa precision power analyzers."""

@@ -1,0 +1,1 @@
+"""Wire-level SCPI emulators: a generic server plus one command table per instrument family."""

@@ -19,11 +19,9 @@ from .ac_charger import ChargerRatings
 from .defects import DEFECTS, check
 from .lab import VirtualLab
 from .modbus_dut import build_server
-from .scpi.eve import EveEmulator
-from .scpi.server import ScpiDevice, serve_device
-from .scpi.wt import WtAnalyzer
-
-EMULATORS: dict[str, type[ScpiDevice]] = {"yokogawa.wt": WtAnalyzer, "chargebench.eve": EveEmulator}
+from .emulators import SCPI_EMULATORS
+from .scpi.server import serve_device
+from .services import load as load_services
 FAULTS = ("drop", "timeout", "error", "out_of_range")
 
 
@@ -65,7 +63,7 @@ async def _control(lab: VirtualLab, stop: asyncio.Event):
 
 
 async def run(bench: BenchConfig, dut: DutProfile, defects: list[str], time_scale: float,
-              ports_file: Path | None, watch_stdin: bool) -> None:
+              ports_file: Path | None, watch_stdin: bool, options: dict[str, str] | None = None) -> None:
     ratings = ChargerRatings(max_current_a=dut.max_current_a, phases=dut.phases,
                              voltage_v=dut.nominal_voltage_v)
     lab = VirtualLab(ratings, set(defects), time_scale=time_scale,
@@ -76,9 +74,9 @@ async def run(bench: BenchConfig, dut: DutProfile, defects: list[str], time_scal
     for inst in bench.instruments:
         if not inst.address.startswith("sim://"):
             continue
-        emulator = EMULATORS.get(inst.driver)
+        emulator = SCPI_EMULATORS.get(inst.driver)
         if emulator is None:
-            raise SystemExit(f"the virtual lab has no emulator for driver {inst.driver!r}")
+            continue  # served by a non-SCPI starter in SIM_SERVICES (or missing: the run will say so)
         server = await serve_device(emulator(inst.name, lab))
         servers.append(server)
         addresses[inst.address] = f"TCPIP::127.0.0.1::{_sockname(server)}::SOCKET"
@@ -87,6 +85,11 @@ async def run(bench: BenchConfig, dut: DutProfile, defects: list[str], time_scal
         modbus = build_server(lab, dut.control)
         await modbus.listen()
         addresses[dut.control.address] = f"127.0.0.1:{modbus.transport.sockets[0].getsockname()[1]}"
+    stoppers = []
+    for starter in load_services():
+        served, stopper = await starter(lab, bench, dut, options or {})
+        addresses.update(served)
+        stoppers.append(stopper)
     control = await _control(lab, stop)
     addresses["control"] = f"127.0.0.1:{_sockname(control)}"
     payload = json.dumps({"pid": os.getpid(), "addresses": addresses})
@@ -114,6 +117,8 @@ async def run(bench: BenchConfig, dut: DutProfile, defects: list[str], time_scal
         server.close()
     if modbus is not None:
         await modbus.shutdown()
+    for stopper in stoppers:
+        await stopper()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ports-file", type=Path)
     parser.add_argument("--watch-stdin", action="store_true", help="exit when stdin closes")
     parser.add_argument("--list-defects", action="store_true")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="passed to the lab's extra services (e.g. csms_url=ws://...)")
     args = parser.parse_args(argv)
     if args.list_defects:
         for d in DEFECTS.values():
@@ -140,5 +147,6 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 < args.time_scale <= 1000:
         print("--time-scale must be in (0, 1000]", file=sys.stderr)
         return 2
-    asyncio.run(run(bench, dut, args.defect, args.time_scale, args.ports_file, args.watch_stdin))
+    options = dict(opt.split("=", 1) for opt in args.option if "=" in opt)
+    asyncio.run(run(bench, dut, args.defect, args.time_scale, args.ports_file, args.watch_stdin, options))
     return 0

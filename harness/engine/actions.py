@@ -145,3 +145,7 @@ def wait_until(ctx: Context, step: WaitUntil) -> None:
 
 class ConditionNotReached(Exception):
     """The DUT did not reach a state the test needs: the test FAILs with this reason."""
+
+
+# Area modules register their actions on import; keep this list in one place.
+from . import actions_hlc, actions_instruments, actions_ocpp  # noqa: E402,F401

@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from instruments import InstrumentError, open_instrument
 from instruments.base.instrument import Instrument
@@ -13,6 +14,7 @@ from instruments.base.instrument import Instrument
 from ..model import BenchConfig, DutProfile, InstrumentConfig, InstrumentRecord, SafeStateRecord
 from ..protocols.dut_control import DutControlError, ModbusDutControl
 from .rundir import utc_now
+from .services import SERVICE_FACTORIES, Service
 
 Resolve = Callable[[str], str]
 
@@ -40,6 +42,7 @@ class Bench:
         self.resolve = resolve
         self.items = {c.name: BoundInstrument(c, resolve(c.address)) for c in config.instruments}
         self.dut_control: ModbusDutControl | None = None
+        self.services: dict[str, Service] = {}
 
     def open(self, listener: Callable[[str, str, str, float], None] | None = None) -> None:
         for item in self.items.values():
@@ -70,6 +73,13 @@ class Bench:
         if self.dut.control is not None:
             self.dut_control = ModbusDutControl(self.dut.control, self.resolve(self.dut.control.address))
 
+    def start_services(self, run_dir: Any) -> None:
+        for factory in SERVICE_FACTORIES:
+            service = factory(self.dut, self.config)
+            if service is not None:
+                service.start(run_dir, self.resolve)
+                self.services[service.name] = service
+
     def instrument(self, name: str) -> Instrument:
         item = self.items.get(name)
         if item is None or item.driver is None:
@@ -92,6 +102,12 @@ class Bench:
                 results.append(SafeStateRecord(instrument=name, ok=True, at=utc_now()))
             except Exception as exc:  # record it, go on with the next instrument
                 results.append(SafeStateRecord(instrument=name, ok=False, error=str(exc), at=utc_now()))
+        for name, service in self.services.items():
+            try:
+                service.safe_state()
+                results.append(SafeStateRecord(instrument=name, ok=True, at=utc_now()))
+            except Exception as exc:  # record it, go on
+                results.append(SafeStateRecord(instrument=name, ok=False, error=str(exc), at=utc_now()))
         if self.dut_control is not None:
             try:
                 self.dut_control.set_available(True)
@@ -106,3 +122,8 @@ class Bench:
                 item.driver.close()
         if self.dut_control is not None:
             self.dut_control.close()
+        for service in self.services.values():
+            try:
+                service.stop()
+            except Exception:  # stopping one peer must not keep the others running
+                pass

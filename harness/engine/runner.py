@@ -125,6 +125,7 @@ class Run:
         try:
             with self.safety.deadline(STEP_MARGIN_S + 10 * len(self.bench.items), "connecting the bench"):
                 self.bench.open(listener=self._trace)
+                self.bench.start_services(self.rundir)
         finally:
             self.record.instruments = self.bench.records()
             self.rundir.write_record(self.record)

@@ -20,7 +20,8 @@ class VirtualLabError(Exception):
 
 
 class VirtualLabProcess:
-    def __init__(self, bench: Path, dut: Path, defects: list[str], time_scale: float, startup_s: float = 20.0):
+    def __init__(self, bench: Path, dut: Path, defects: list[str], time_scale: float, startup_s: float = 20.0,
+                 options: dict[str, str] | None = None):
         self._tmp = tempfile.TemporaryDirectory(prefix="chargebench-lab-")
         ports = Path(self._tmp.name) / "ports.json"
         self._log = open(Path(self._tmp.name) / "lab.log", "w+b")  # noqa: SIM115 - lives with the process
@@ -28,6 +29,8 @@ class VirtualLabProcess:
                "--time-scale", str(time_scale), "--ports-file", str(ports), "--watch-stdin"]
         for d in defects:
             cmd += ["--defect", d]
+        for key, value in (options or {}).items():
+            cmd += ["--option", f"{key}={value}"]
         # Own session: a Ctrl-C or a group SIGTERM aimed at the harness must not kill the lab before the
         # harness has put every emulated instrument in its safe state. The lab exits when our pipe closes.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT,

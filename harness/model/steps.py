@@ -6,7 +6,7 @@ references are looked up by the engine from a fixed table, never evaluated as ex
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
@@ -17,11 +17,14 @@ Ref = Annotated[str, Field(pattern=REF_PATTERN)]
 Number = float | Ref
 
 
-class _Step(Strict):
+class StepBase(Strict):
+    """Base of every step model; subclasses add ``action: Literal[...]`` and their arguments."""
+
+
     note: str | None = Field(default=None, description="free text shown in the event log")
 
 
-class EvSetState(_Step):
+class EvSetState(StepBase):
     """Switch the EV emulator's pilot circuit to an IEC 61851-1 state (E = CP shorted to PE)."""
 
     action: Literal["ev.set_state"]
@@ -29,7 +32,7 @@ class EvSetState(_Step):
     instrument: str = "ev"
 
 
-class EvSetDiode(_Step):
+class EvSetDiode(StepBase):
     """Fit or short the EV's pilot diode (a shorted diode must keep the charger from energising)."""
 
     action: Literal["ev.set_diode"]
@@ -37,7 +40,7 @@ class EvSetDiode(_Step):
     instrument: str = "ev"
 
 
-class EvSetProximity(_Step):
+class EvSetProximity(StepBase):
     """Set the resistance the EV emulator presents between PP and PE (None: open)."""
 
     action: Literal["ev.set_proximity"]
@@ -45,7 +48,7 @@ class EvSetProximity(_Step):
     instrument: str = "ev"
 
 
-class EvSetDemand(_Step):
+class EvSetDemand(StepBase):
     """Set the current the emulated EV draws per phase, capped by what the pilot advertises."""
 
     action: Literal["ev.set_demand"]
@@ -53,21 +56,21 @@ class EvSetDemand(_Step):
     instrument: str = "ev"
 
 
-class DutSetCurrentLimit(_Step):
+class DutSetCurrentLimit(StepBase):
     """Change the charger's offered current as the site's energy manager would (DutProfile.control)."""
 
     action: Literal["dut.set_current_limit"]
     current_a: Number
 
 
-class DutSetAvailable(_Step):
+class DutSetAvailable(StepBase):
     """Make the charger available or unavailable (an unavailable AC charger shows state F, -12 V)."""
 
     action: Literal["dut.set_available"]
     available: bool
 
 
-class Wait(_Step):
+class Wait(StepBase):
     action: Literal["wait"]
     seconds: Number
 
@@ -79,7 +82,7 @@ class Nominal(Strict):
     value: Number
 
 
-class Measure(_Step):
+class Measure(StepBase):
     """Read one quantity from an instrument and judge it against a limit from the suite's limit set."""
 
     action: Literal["measure"]
@@ -92,7 +95,7 @@ class Measure(_Step):
     average: int = Field(default=1, ge=1, le=1000, description="readings averaged at the update rate")
 
 
-class WaitUntil(_Step):
+class WaitUntil(StepBase):
     """Poll a quantity until it crosses a threshold; optionally judge the elapsed time against a limit."""
 
     action: Literal["wait_until"]
@@ -107,27 +110,21 @@ class WaitUntil(_Step):
     elapsed_limit: str | None = None
 
 
-Step = Annotated[
-    EvSetState
-    | EvSetDiode
-    | EvSetProximity
-    | EvSetDemand
-    | DutSetCurrentLimit
-    | DutSetAvailable
-    | Wait
-    | Measure
-    | WaitUntil,
-    Field(discriminator="action"),
-]
-
-ACTION_NAMES = (
-    "ev.set_state",
-    "ev.set_diode",
-    "ev.set_proximity",
-    "ev.set_demand",
-    "dut.set_current_limit",
-    "dut.set_available",
-    "wait",
-    "measure",
-    "wait_until",
+CORE_STEPS: tuple[type[StepBase], ...] = (
+    EvSetState, EvSetDiode, EvSetProximity, EvSetDemand, DutSetCurrentLimit, DutSetAvailable, Wait, Measure,
+    WaitUntil,
 )
+
+
+def _all_steps() -> tuple[type, ...]:
+    # Each area keeps its step models in its own module (one place per fact, no edit collisions).
+    from .steps_hlc import HLC_STEPS
+    from .steps_instruments import INSTRUMENT_STEPS
+    from .steps_ocpp import OCPP_STEPS
+
+    return CORE_STEPS + INSTRUMENT_STEPS + OCPP_STEPS + HLC_STEPS
+
+
+STEP_MODELS = _all_steps()
+Step = Annotated[Union[STEP_MODELS], Field(discriminator="action")]  # noqa: UP007 - built from a tuple
+ACTION_NAMES = tuple(m.model_fields["action"].annotation.__args__[0] for m in STEP_MODELS)

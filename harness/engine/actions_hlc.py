@@ -1,0 +1,3 @@
+"""Actions driving the EV side of high-level communication."""
+
+from __future__ import annotations

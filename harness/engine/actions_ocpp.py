@@ -1,0 +1,3 @@
+"""Actions driving the OCPP CSMS peer."""
+
+from __future__ import annotations

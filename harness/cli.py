@@ -179,9 +179,9 @@ def schema(out: Annotated[Path, typer.Option(help="folder for the JSON Schemas")
 @app.command()
 def defects() -> None:
     """List the virtual charger's defects, one name per line with a sentence each."""
-    from sim.defects import DEFECTS
+    from sim.defects import all_defects
 
-    for d in DEFECTS.values():
+    for d in all_defects().values():
         print(f"{d.name}: {d.sentence}")
 
 

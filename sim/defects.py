@@ -43,7 +43,27 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in [
 ]}
 
 
+# Modules whose import registers more defects with ``register`` (one line per area, e.g. "sim.ocpp.defects").
+AREAS: list[str] = []
+
+
+def register(*defects: Defect) -> None:
+    for d in defects:
+        if d.name in DEFECTS:
+            raise ValueError(f"defect {d.name!r} is registered twice")
+        DEFECTS[d.name] = d
+
+
+def all_defects() -> dict[str, Defect]:
+    import importlib
+
+    for module in AREAS:
+        importlib.import_module(module)
+    return DEFECTS
+
+
 def check(names: list[str]) -> list[str]:
+    all_defects()
     unknown = [n for n in names if n not in DEFECTS]
     if unknown:
         raise ValueError(f"unknown defect(s) {', '.join(unknown)}: expected names from 'chargebench defects'")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .ac_charger import ChargerRatings, SimulatedAcCharger
 from .clock import EventQueue, VirtualClock
+from .dc_bus import DcBus
 from .pilot import current_for_duty
 
 POWER_FACTOR = 0.99
@@ -45,6 +46,7 @@ class VirtualLab:
         self._energy_t = 0.0
         self.integrating = False
         self.faults: dict[str, str] = {}  # emulator name -> injected fault
+        self.dc = DcBus()  # the DC side, used when the DUT is a DC charger
 
     # -- time ----------------------------------------------------------------------------------------------
     def now(self) -> float:

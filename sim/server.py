@@ -16,7 +16,7 @@ from harness.loader import LoadError, load
 from harness.model import BenchConfig, DutProfile
 
 from .ac_charger import ChargerRatings
-from .defects import DEFECTS, check
+from .defects import all_defects, check
 from .lab import VirtualLab
 from .modbus_dut import build_server
 from .emulators import SCPI_EMULATORS
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="passed to the lab's extra services (e.g. csms_url=ws://...)")
     args = parser.parse_args(argv)
     if args.list_defects:
-        for d in DEFECTS.values():
+        for d in all_defects().values():
             print(f"{d.name}: {d.sentence}")
         return 0
     try:

@@ -28,7 +28,6 @@ STYLE = {"PASS": "green", "FAIL": "red", "ERROR": "magenta", "INCONCLUSIVE": "ye
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="chargebench: hardware-in-the-loop test and certification harness for EV chargers.")
 console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 
 def exit_code(record: RunRecord) -> int:
@@ -42,9 +41,14 @@ def exit_code(record: RunRecord) -> int:
     return 0
 
 
+def _say_err(text: str) -> None:
+    """Plain stderr, one problem per line: never wrapped, so editors and CI can parse file:line:col."""
+    for line in text.splitlines():
+        print(line, file=sys.stderr)
+
+
 def _bad_input(exc: LoadError | str) -> None:
-    for line in str(exc).splitlines():
-        err.print(line, markup=False)
+    _say_err(str(exc))
     raise typer.Exit(2)
 
 
@@ -57,7 +61,7 @@ def _progress(kind: str, **kw: object) -> None:
         console.print(f"  {kw['id']}: [{STYLE.get(verdict, '')}]{verdict}[/]", end="")
         console.print(reason, markup=False)
     elif kind in ("signal", "watchdog"):
-        err.print(f"{kind}: {kw}", markup=False)
+        _say_err(f"{kind}: {kw}")
 
 
 def _table(record: RunRecord) -> None:
@@ -117,7 +121,7 @@ def run(
         try:
             lab = VirtualLabProcess(bench, dut, defects, scale)
         except VirtualLabError as exc:
-            err.print(f"virtual lab: {exc}", markup=False)
+            _say_err(f"virtual lab: {exc}")
             raise typer.Exit(3) from None
     record = None
     runner = None
@@ -131,7 +135,7 @@ def run(
     except RunAborted:
         record = runner.record if runner else None
     except Exception as exc:  # a bench that cannot be opened: ERROR, with the record on disk
-        err.print(f"run failed: {exc}", markup=False)
+        _say_err(f"run failed: {exc}")
         record = runner.record if runner else None
     finally:
         if lab is not None:
@@ -154,8 +158,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="suite, DUT profil
             model = load_any(path)
         except LoadError as exc:
             bad = True
-            for line in str(exc).splitlines():
-                err.print(line, markup=False)
+            _say_err(str(exc))
             continue
         console.print(f"{path}: valid {getattr(model, 'kind', '')} {getattr(model, 'id', '')}", markup=False)
     raise typer.Exit(2 if bad else 0)
@@ -198,3 +201,5 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+if __name__ == "__main__":
+    main()

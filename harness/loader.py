@@ -124,8 +124,12 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def _node_for(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, bool]:
-    """Walk an error location to the closest node; the flag says whether a key node was found for the last part."""
+def _node_for(root: yaml.Node | None, loc: tuple[Any, ...], key: bool = False) -> yaml.Node | None:
+    """Walk an error location to the closest node: the value's node, or with ``key`` the key's node.
+
+    Parts that are not in the document (a union's tag, a missing field) are skipped, leaving the nearest
+    enclosing node, so the position still points at the place to fix.
+    """
     node = root
     key_node = None
     for part in loc:
@@ -135,13 +139,9 @@ def _node_for(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node |
                 if isinstance(k, yaml.ScalarNode) and k.value == str(part):
                     key_node, node = k, v
                     break
-            else:
-                continue  # a union tag or a missing field: stay on the parent
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
-        else:
-            continue
-    return (key_node or node), key_node is not None
+    return key_node if (key and key_node is not None) else node
 
 
 def _message(err: dict[str, Any]) -> str:
@@ -165,7 +165,10 @@ def validate(model: type[M], data: Any, root: yaml.Node | None, file: str) -> M:
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
-            node, _ = _node_for(root, tuple(err["loc"]))
+            loc = tuple(err["loc"])
+            if err["type"] == "union_tag_invalid":
+                loc += ("action",)
+            node = _node_for(root, loc, key=err["type"] == "extra_forbidden")
             problems.append(_at(file, node, _message(err)))
         raise LoadError(problems) from None
 
@@ -180,7 +183,7 @@ def detect_kind(data: Any, root: yaml.Node | None, file: str) -> str:
                 return guess
         raise LoadError([_at(file, root, "no 'kind': expected kind: suite, dut, bench or limits")])
     if kind not in KINDS:
-        node, _ = _node_for(root, ("kind",))
+        node = _node_for(root, ("kind",))
         raise LoadError([_at(file, node, f"kind {kind!r} is unknown: expected one of {', '.join(KINDS)}")])
     return str(kind)
 
@@ -232,7 +235,7 @@ def load_suite(path: str | Path) -> LoadedSuite:
             for field in ("limit", "elapsed_limit"):
                 ref = getattr(step, field, None)
                 if ref is not None and ref not in limits:
-                    node, _ = _node_for(root, ("tests", ti, "steps", si - len(suite.setup), field))
+                    node = _node_for(root, ("tests", ti, "steps", si - len(suite.setup), field))
                     problems.append(_at(str(path), node, f"limit {ref!r} is not in the suite's limit sets: "
                                         f"expected one of {', '.join(sorted(limits)) or '(none)'}"))
     if problems:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 def duty_for_current(current_a: float) -> float:
-    """Duty cycle (%) advertising ``current_a``: I/0.6 for 6-51 A, I/2.5 + 64 above 51 A (to 80 A)."""
+    """Duty cycle (%) advertising ``current_a``: I/0.6 for 6-51 A, I/2.5 + 64 above 51 A (to 80 A).
+
+    The table has a seam: the high range decodes only above 85 % (52.5 A), so 51-52.5 A cannot be
+    advertised exactly; the formula's value is returned and the EV reads it with the low range.
+    """
     if not 6 <= current_a <= 80:
         raise ValueError(f"{current_a:g} A cannot be advertised by PWM: expected 6-80 A")
     if current_a <= 51:

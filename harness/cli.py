@@ -65,8 +65,8 @@ def _progress(kind: str, **kw: object) -> None:
 
 
 def _table(record: RunRecord) -> None:
-    table = Table(title=f"{record.suite['id']} on {record.dut.get('id')}: {record.verdict.value if record.verdict else '-'}"
-                        f" ({record.status})")
+    verdict = record.verdict.value if record.verdict else "-"
+    table = Table(title=f"{record.suite['id']} on {record.dut.get('id')}: {verdict} ({record.status})")
     for col in ("Test", "Title", "Clause", "Verdict"):
         table.add_column(col)
     for t in record.tests:

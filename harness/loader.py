@@ -96,13 +96,14 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise LoadError([Problem(file, 1, 1, f"cannot read file ({exc.strerror}): expected a readable YAML file")])
+        msg = f"cannot read file ({exc.strerror}): expected a readable YAML file"
+        raise LoadError([Problem(file, 1, 1, msg)]) from None
     if len(raw) > MAX_BYTES:
         raise LoadError([Problem(file, 1, 1, f"file is {len(raw)} bytes: expected at most {MAX_BYTES}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LoadError([Problem(file, 1, 1, f"not UTF-8 at byte {exc.start}: expected UTF-8 text")])
+        raise LoadError([Problem(file, 1, 1, f"not UTF-8 at byte {exc.start}: expected UTF-8 text")]) from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -219,7 +220,7 @@ def load_suite(path: str | Path) -> LoadedSuite:
     limit_sets = []
     limits: dict[str, Any] = {}
     problems: list[Problem] = []
-    for i, rel in enumerate(suite.limits):
+    for rel in suite.limits:
         lpath = (path.parent / rel).resolve()
         try:
             lset = load(lpath, LimitSet)

@@ -17,11 +17,12 @@ from harness.model import BenchConfig, DutProfile
 
 from .ac_charger import ChargerRatings
 from .defects import all_defects, check
+from .emulators import SCPI_EMULATORS
 from .lab import VirtualLab
 from .modbus_dut import build_server
-from .emulators import SCPI_EMULATORS
 from .scpi.server import serve_device
 from .services import load as load_services
+
 FAULTS = ("drop", "timeout", "error", "out_of_range")
 
 

@@ -9,7 +9,14 @@ from instruments.base.roles import EvEmulator
 
 from ..analysis import judge
 from ..model import (
-    DutSetAvailable, DutSetCurrentLimit, EvSetDemand, EvSetDiode, EvSetProximity, EvSetState, Measure, Wait,
+    DutSetAvailable,
+    DutSetCurrentLimit,
+    EvSetDemand,
+    EvSetDiode,
+    EvSetProximity,
+    EvSetState,
+    Measure,
+    Wait,
     WaitUntil,
 )
 from .context import Context, StepError

@@ -14,7 +14,14 @@ from instruments import InstrumentError, InstrumentLost, open_instrument
 from .. import __version__
 from ..loader import LoadedSuite
 from ..model import (
-    BenchConfig, DutProfile, RunRecord, SafeStateRecord, TestCase, TestResult, Verdict, worst,
+    BenchConfig,
+    DutProfile,
+    RunRecord,
+    SafeStateRecord,
+    TestCase,
+    TestResult,
+    Verdict,
+    worst,
 )
 from ..protocols.dut_control import DutControlError
 from .actions import ConditionNotReached, run_step

@@ -9,8 +9,18 @@ from .limits import Confidence, Limit, LimitSet, Source
 from .measurement import Measurement
 from .record import InstrumentRecord, RunRecord, SafeStateRecord, TestResult
 from .steps import (
-    ACTION_NAMES, DutSetAvailable, DutSetCurrentLimit, EvSetDemand, EvSetDiode, EvSetProximity, EvSetState,
-    Measure, Nominal, Step, Wait, WaitUntil,
+    ACTION_NAMES,
+    DutSetAvailable,
+    DutSetCurrentLimit,
+    EvSetDemand,
+    EvSetDiode,
+    EvSetProximity,
+    EvSetState,
+    Measure,
+    Nominal,
+    Step,
+    Wait,
+    WaitUntil,
 )
 from .suite import Applicability, StandardRef, Suite, TestCase
 from .verdict import Verdict, worst

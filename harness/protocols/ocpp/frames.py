@@ -1,0 +1,109 @@
+"""OCPP-J framing (RPC framework, OCPP-J 1.6 section 4 / OCPP 2.0.1 Part 4 section 4): parse, classify,
+validate against the OCA schemas shipped with ``ocpp``.
+
+Parsing never raises on the charger's input: anything malformed comes back as a ``FrameError`` naming the
+OCPP error code the CSMS should answer with (or None when no answer is possible).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ocpp.exceptions import OCPPError
+from ocpp.messages import Call, CallResult
+from ocpp.messages import _validate_payload as validate_payload  # the sync core of the async API
+from ocpp.v16.enums import Action as Action16
+from ocpp.v201.enums import Action as Action201
+
+CALL, CALLRESULT, CALLERROR = 2, 3, 4
+VERSIONS = {"ocpp1.6": "1.6", "ocpp2.0.1": "2.0.1"}
+ACTIONS = {"1.6": {a.value for a in Action16}, "2.0.1": {a.value for a in Action201}}
+MAX_ID = 36  # OCPP-J: unique id is a string of at most 36 characters
+
+
+@dataclass
+class Frame:
+    kind: int
+    unique_id: str
+    action: str | None = None
+    payload: Any = None
+    error_code: str | None = None
+    error_description: str | None = None
+
+
+@dataclass
+class FrameError:
+    """A malformed frame: what is wrong, and the CallError code owed to the sender (if it had an id)."""
+
+    kind: str
+    detail: str
+    unique_id: str | None = None
+    error_code: str | None = None
+
+
+def error_code(version: str, code: str) -> str:
+    """OCPP 1.6 spells it FormationViolation (OCPP-J 1.6 section 4.2.3); ``ocpp`` sends FormatViolation."""
+    if version == "1.6" and code == "FormatViolation":
+        return "FormationViolation"
+    if version == "1.6" and code == "OccurrenceConstraintViolation":
+        return "OccurenceConstraintViolation"
+    return code
+
+
+def parse(text: str | bytes) -> Frame | FrameError:
+    if isinstance(text, bytes):
+        return FrameError("binary_frame", "OCPP-J uses text frames only")
+    try:
+        msg = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return FrameError("invalid_json", f"not JSON: {exc}")
+    if not isinstance(msg, list) or not msg:
+        return FrameError("not_an_array", "an OCPP-J message is a non-empty JSON array")
+    kind = msg[0]
+    uid = msg[1] if len(msg) > 1 and isinstance(msg[1], str) else None
+    if not isinstance(kind, int) or isinstance(kind, bool) or kind not in (CALL, CALLRESULT, CALLERROR):
+        # Without a valid type we cannot know it was a CALL; answer only when it carries an id.
+        return FrameError("bad_message_type", f"message type id {kind!r} is not 2, 3 or 4", uid,
+                          "MessageTypeNotSupported" if uid else None)
+    if uid is None or len(uid) > MAX_ID:
+        return FrameError("bad_unique_id", f"unique id {msg[1] if len(msg) > 1 else None!r} is not a string "
+                          f"of at most {MAX_ID} characters")
+    if kind == CALL:
+        if len(msg) != 4 or not isinstance(msg[2], str) or not isinstance(msg[3], dict):
+            return FrameError("bad_call", "a CALL is [2, id, action, {payload}]", uid, "ProtocolError")
+        return Frame(CALL, uid, msg[2], msg[3])
+    if kind == CALLRESULT:
+        if len(msg) != 3 or not isinstance(msg[2], dict):
+            return FrameError("bad_callresult", "a CALLRESULT is [3, id, {payload}]", uid)
+        return Frame(CALLRESULT, uid, payload=msg[2])
+    if len(msg) != 5 or not isinstance(msg[2], str) or not isinstance(msg[4], dict):
+        return FrameError("bad_callerror", "a CALLERROR is [4, id, code, description, {details}]", uid)
+    return Frame(CALLERROR, uid, payload=msg[4], error_code=msg[2], error_description=str(msg[3]))
+
+
+def check_schema(version: str, kind: int, action: str, payload: dict) -> tuple[str, str] | None:
+    """Validate ``payload`` for ``action``; None when valid, else (error code, cause)."""
+    if action not in ACTIONS[version]:
+        return "NotSupported", f"{action!r} is not an OCPP {version} action"
+    message = (Call(unique_id="x", action=action, payload=payload) if kind == CALL
+               else CallResult(unique_id="x", action=action, payload=payload))
+    try:
+        validate_payload(message, version)
+    except OCPPError as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        return error_code(version, exc.code), str(details.get("cause", exc.description))[:300]
+    return None
+
+
+def pack_call(uid: str, action: str, payload: dict) -> str:
+    return json.dumps([CALL, uid, action, payload], separators=(",", ":"))
+
+
+def pack_result(uid: str, payload: dict) -> str:
+    return json.dumps([CALLRESULT, uid, payload], separators=(",", ":"))
+
+
+def pack_error(uid: str, code: str, description: str = "", details: dict | None = None) -> str:
+    return json.dumps([CALLERROR, uid, code, description[:255], details or {}], separators=(",", ":"))

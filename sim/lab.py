@@ -28,6 +28,38 @@ class EvSide:
 
 
 @dataclass
+class GridSide:
+    """The AC supply the charger's output follows: set by an AC source / grid simulator when the bench has
+    one, otherwise a stiff grid at the charger's nominal voltage. A sag or swell holds ``event_v`` until
+    ``event_until`` (virtual time)."""
+
+    voltage_v: float
+    frequency_hz: float = GRID_FREQUENCY_HZ
+    on: bool = True
+    harmonics: dict[int, float] = field(default_factory=dict)  # order -> % of the fundamental
+    event_v: float = 0.0
+    event_until: float = -1.0
+
+    def voltage_at(self, t: float) -> float:
+        if not self.on:
+            return 0.0
+        return self.event_v if t < self.event_until else self.voltage_v
+
+    def thd_pct(self) -> float:
+        return math.sqrt(sum(p * p for p in self.harmonics.values()))
+
+
+@dataclass
+class AcLoadSide:
+    """What an AC electronic load on the charger's output draws (per phase)."""
+
+    on: bool = False
+    current_a: float = 0.0
+    power_factor: float = 1.0
+    crest_factor: float = 1.414
+
+
+@dataclass
 class VirtualLab:
     ratings: ChargerRatings
     defects: set[str] = field(default_factory=set)
@@ -47,12 +79,17 @@ class VirtualLab:
         self.integrating = False
         self.faults: dict[str, str] = {}  # emulator name -> injected fault
         self.dc = DcBus()  # the DC side, used when the DUT is a DC charger
+        self.dc_side = None  # set by sim.dc.charger.attach when the DUT profile's supply is DC
+        self.grid = GridSide(self.ratings.voltage_v)  # the AC supply (an AC source emulator may drive it)
+        self.ac_load = AcLoadSide()  # an AC load on the charger's output, when the bench has one
 
     # -- time ----------------------------------------------------------------------------------------------
     def now(self) -> float:
         """Advance the simulation to the present and return the virtual time."""
         t = self.clock.now()
         self.events.run_until(t)
+        if self.dc_side is not None:
+            self.dc_side.advance(t)
         return t
 
     # -- coupling ------------------------------------------------------------------------------------------
@@ -65,7 +102,8 @@ class VirtualLab:
         self._integrate(t)
         if self.charger.contactor and self.ev.state in ("C", "D"):
             offered = current_for_duty(self.charger.duty_pct())
-            self.current_a = min(self.ev.demand_a, offered)
+            demand = self.ev.demand_a + (self.ac_load.current_a if self.ac_load.on else 0.0)
+            self.current_a = min(demand, offered)
         else:
             self.current_a = 0.0
 
@@ -111,7 +149,16 @@ class VirtualLab:
         return value * (1.0 + self.rng.uniform(-rel, rel))
 
     def phase_voltage(self) -> float:
-        return self.ratings.voltage_v if self.charger.contactor else 0.0
+        if self.dc_side is not None:
+            return self.dc_side.voltage()
+        return self.grid.voltage_at(self.clock.now()) if self.charger.contactor else 0.0
+
+    def set_ac_load(self, **changes: float | bool) -> None:
+        """An AC load emulator changed its input or setpoints: the current flowing follows."""
+        t = self.now()
+        for key, value in changes.items():
+            setattr(self.ac_load, key, value)
+        self._recompute(t)
 
     def power_w(self) -> float:
         return self.phase_voltage() * self.current_a * POWER_FACTOR * self.ratings.phases

@@ -44,6 +44,7 @@ class Instrument(ABC):
     """One connected instrument. ``name`` is its name on the bench, used in every error message."""
 
     ROLE: ClassVar[str] = ""
+    TRANSPORT: ClassVar[str] = "scpi"  # which transport open_instrument builds: scpi, modbus or can
     QUANTITIES: ClassVar[dict[str, Quantity]] = {}
 
     def __init__(self, transport: Any, name: str | None = None):
@@ -93,6 +94,27 @@ class Instrument(ABC):
             raise InstrumentReplyError(self.name, f"{quantity} reading {value:g} {spec.unit} is outside "
                                                   f"[{spec.low:g}, {spec.high:g}]")
         return Reading(value, spec.unit, spec.gain * abs(value) + spec.offset)
+
+    def check(self, quantity: str, value: float) -> float:
+        """Range-check one raw value (NaN passes: 'no data'); used by read() and by acquisition."""
+        spec = self.QUANTITIES[quantity]
+        if value == value and not spec.low <= value <= spec.high:
+            raise InstrumentReplyError(self.name, f"{quantity} reading {value:g} {spec.unit} is outside "
+                                                  f"[{spec.low:g}, {spec.high:g}]")
+        return value
+
+    def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
+        """Read several quantities as close together as the instrument allows (drivers that can read them
+        in one exchange override this); each value range-checked, NaN for 'no data'."""
+        for q, _ in items:
+            if q not in self.QUANTITIES:
+                raise InstrumentError(self.name, f"has no quantity {q!r}: expected one of "
+                                                 f"{', '.join(sorted(self.QUANTITIES))}")
+        return [self.check(q, self._read_raw(q, el)) for q, el in items]
+
+    def update_interval_s(self) -> float:
+        """How often the instrument produces a new reading (acquisition samples at this rate)."""
+        return 0.1
 
     def close(self) -> None:
         self.transport.close()

@@ -3,7 +3,8 @@
 Commands follow Yokogawa's communication interface manuals (IM WT5000-17EN, IM WT1801E-17EN,
 IM WT500-17EN): numeric items are chosen with ``:NUMeric:NORMal:ITEM<x> <function>,<element>`` and read
 together with ``:NUMeric:NORMal:VALue?``; the error queue is ``:STATus:ERRor?``; integration is
-``:INTEGrate:STARt|STOP|RESet``. Headers and verbose replies are switched off on connect so replies are
+``:INTEGrate:STARt|STOP|RESet``; harmonics come from the ``:NUMeric:LIST`` group (total, DC, orders 1..n);
+the data update interval is ``:RATE``. Headers and verbose replies are switched off on connect so replies are
 bare numbers. Not yet checked against a real instrument (no hardware here): the recorded exchanges in
 tests/instruments were transcribed from the manuals' syntax.
 """
@@ -54,6 +55,7 @@ class YokogawaWT(PowerAnalyzer, ScpiInstrument):
     def __init__(self, transport: Any, name: str | None = None, configure: bool = True):
         super().__init__(transport, name)
         self._items: list[tuple[str, str]] = []
+        self._rate_s: float | None = None
         self.elements = 7
         if configure:
             self.configure()
@@ -116,6 +118,38 @@ class YokogawaWT(PowerAnalyzer, ScpiInstrument):
 
     def _read_raw(self, quantity: str, element: int | str | None) -> float:
         return self.read_many([(quantity, element)])[0]
+
+    def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
+        """Several quantities from one update (one query), each range-checked."""
+        return [self.check(q, v) for (q, _), v in zip(items, self.read_many(items), strict=True)]
+
+    def update_interval_s(self) -> float:
+        """The data update interval (``:RATE``): numeric data change once per interval."""
+        if self._rate_s is None:
+            self._rate_s = self.update_rate_ms / 1000.0
+        return self._rate_s
+
+    def set_update_rate_ms(self, ms: int) -> None:
+        self.update_rate_ms = ms
+        self._rate_s = ms / 1000.0
+
+    def harmonics(self, signal: str, element: int | str | None, max_order: int) -> list[float]:
+        """Orders 1..max_order of U or I from the harmonic list (``:NUMeric:LIST``): the reply holds the
+        total, then order 0 (DC), then orders 1..max_order."""
+        if signal not in ("u", "i"):
+            raise InstrumentError(self.name, f"harmonic signal {signal!r}: expected 'u' or 'i'")
+        if not 1 <= max_order <= 500:
+            raise InstrumentError(self.name, f"harmonic order {max_order} is outside 1..500")
+        el = self._element_token(element)
+        self.send(f":NUMeric:LIST:NUMber 1;ORDer {max_order};SELect ALL;ITEM1 {signal.upper()},{el}")
+        reply = self.ask(":NUMeric:LIST:VALue?")
+        fields = reply.split(",")
+        if len(fields) != max_order + 2:
+            raise InstrumentReplyError(self.name, f"harmonic list has {len(fields)} values, expected {max_order + 2}")
+        try:
+            return [float(f) for f in fields[2:]]
+        except ValueError:
+            raise InstrumentReplyError(self.name, f"cannot parse harmonic list {reply!r}") from None
 
     def integration_start(self) -> None:
         self.send(":INTEGrate:STARt")

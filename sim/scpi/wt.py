@@ -1,6 +1,7 @@
 """Emulated Yokogawa WT-series power analyzer on the lab's charger output (element 1..phases = L1..L3).
 
-Values are held between updates, as the real instrument holds them for its data update interval.
+Values are held for the data update interval (:RATE), as the real instrument holds them; element 4 is
+wired to the lab's DC bus; the harmonic list (:NUMeric:LIST) follows the grid's injected harmonics.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class WtAnalyzer(ScpiDevice):
         self.add(":INTEGrate:STOP", write=lambda s, a: self._integ("stop"))
         self.add(":INTEGrate:RESet", write=lambda s, a: self._integ("reset"))
         self.add(":INTEGrate:STATe", query=lambda s, a: "START" if self.lab.integrating else "STOP")
+        self.add(":NUMeric:LIST:NUMber", query=lambda s, a: "1", write=lambda s, a: self._list("number", a))
+        self.add(":NUMeric:LIST:ORDer", query=lambda s, a: str(self.list_order),
+                 write=lambda s, a: self._list("order", a))
+        self.add(":NUMeric:LIST:SELect", query=lambda s, a: "ALL", write=lambda s, a: None)
+        self.add(":NUMeric:LIST:ITEM#", query=lambda s, a: ",".join(self.list_item), write=self._list_item)
+        self.add(":NUMeric:LIST:VALue", query=self._list_values)
 
     def reset(self) -> None:
         self.header = True
@@ -42,6 +49,10 @@ class WtAnalyzer(ScpiDevice):
         self.number = 15
         self.items: dict[int, tuple[str, str]] = {i: ("URMS", "1") for i in range(1, 256)}
         self.rate_ms = 50
+        self.list_order = 50
+        self.list_item = ("U", "1")
+        self._held: dict[tuple[str, str], float] = {}
+        self._held_index = -1
         self.wiring = "P1W2" if self.lab.ratings.phases == 1 else "P3W4"
 
     def _flag(self, attr: str, args: list[str]) -> None:
@@ -99,8 +110,49 @@ class WtAnalyzer(ScpiDevice):
     def _integ(self, action: str) -> None:
         self.lab.integration(action)
 
+    def _list(self, what: str, args: list[str]) -> None:
+        try:
+            n = int(one_arg(args))
+        except ValueError:
+            raise ScpiError(-104, "Data type error") from None
+        if what == "order":
+            if not 1 <= n <= 500:
+                raise ScpiError(-222, "Data out of range")
+            self.list_order = n
+        elif n != 1:
+            raise ScpiError(-222, "Data out of range; one list item is emulated")
+
+    def _list_item(self, s: list, args: list[str]) -> None:
+        if len(args) < 2 or args[0].upper() not in ("U", "I"):
+            raise ScpiError(-224, "Illegal parameter value")
+        self.list_item = (args[0].upper(), args[1].upper())
+
+    def _list_values(self, s: list, args: list[str]) -> str:
+        """Total, DC (order 0), then orders 1..n: the fundamental is the rms value, harmonics come from the
+        grid's injected voltage harmonics (U) or a typical rectifier spectrum (I)."""
+        sig, element = self.list_item
+        base = self._value("URMS" if sig == "U" else "IRMS", element)
+        orders = []
+        for n in range(1, self.list_order + 1):
+            pct = (self.lab.grid.harmonics.get(n, 0.0) if sig == "U" else (3.0 if n in (3, 5, 7) else 0.0))
+            orders.append(base if n == 1 else base * pct / 100.0)
+        total = math.sqrt(sum(v * v for v in orders))
+        return ",".join(fmt(v) for v in [total, 0.0, *orders])
+
     def _value(self, func: str, element: str) -> float:
+        """Held for the data update interval, as the instrument holds its numeric data."""
+        index = math.floor(self.lab.now() * 1000 / self.rate_ms)
+        if index != self._held_index:
+            self._held_index, self._held = index, {}
+        key = (func, element)
+        if key not in self._held:
+            self._held[key] = self._compute(func, element)
+        return self._held[key]
+
+    def _compute(self, func: str, element: str) -> float:
         lab = self.lab
+        if element == "4" and lab.ratings.phases < 4 and (lab.dc.output_on or lab.dc.load_on):
+            return self._dc(func)
         phases = lab.ratings.phases
         if element.startswith("SIGM"):
             elements = list(range(1, phases + 1))
@@ -126,16 +178,23 @@ class WtAnalyzer(ScpiDevice):
         if func == "LAMBDA":
             return p / s if s > 0 else math.nan
         if func == "FU":
-            return lab.noise(50.0, 1e-5) if u > 1 else math.nan
+            return lab.noise(lab.grid.frequency_hz, 1e-5) if u > 1 else math.nan
         if func == "FI":
             return lab.noise(50.0, 1e-5) if i > 0.05 else math.nan
         if func == "WP":
             return lab.energy_wh() * n / phases
         if func == "UTHD":
-            return 1.2 if u > 1 else math.nan
+            return max(lab.grid.thd_pct(), 1.2) if u > 1 else math.nan
         if func == "ITHD":
             return 4.5 if i > 0.05 else math.nan
         raise ScpiError(-224, "Illegal parameter value")
+
+    def _dc(self, func: str) -> float:
+        """Element 4 is wired to the DC bus (a DC charger's output into the DC load)."""
+        v, i = self.lab.dc.operating_point()
+        v, i = self.lab.noise(v), self.lab.noise(i)
+        return {"URMS": v, "IRMS": i, "P": v * i, "S": v * i, "Q": 0.0, "LAMBDA": 1.0 if i else math.nan,
+                "FU": math.nan, "FI": math.nan, "WP": 0.0, "UTHD": math.nan, "ITHD": math.nan}[func]
 
     def _values(self, s: list, args: list[str]) -> str:
         self.lab.now()  # readings come from the latest completed update

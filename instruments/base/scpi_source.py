@@ -1,0 +1,81 @@
+"""Shared behaviour of SCPI AC sources / grid simulators: setpoints checked against the model's ranges,
+one-message measurements, output off as the safe state."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from .errors import InstrumentError, InstrumentReplyError
+from .instrument import Quantity, ScpiInstrument
+from .properties import Validator, strict_range
+from .roles import AcSource
+
+SOURCE_QUANTITIES: dict[str, Quantity] = {
+    "voltage": Quantity("V", 0, 600, gain=0.001, offset=0.2),
+    "current": Quantity("A", 0, 2000, gain=0.002, offset=0.05),
+    "power": Quantity("W", -500_000, 500_000, gain=0.003, offset=5),
+    "frequency": Quantity("Hz", 0, 1000, gain=0.0001, offset=0.01),
+}
+
+
+class ScpiAcSource(AcSource, ScpiInstrument):
+    QUANTITIES: ClassVar[dict[str, Quantity]] = SOURCE_QUANTITIES
+    VOLTAGE_COMMAND: ClassVar[str] = "VOLT {:g}"
+    FREQUENCY_COMMAND: ClassVar[str] = "FREQ {:g}"
+    OUTPUT_COMMAND: ClassVar[str] = "OUTP {}"
+    MEASURE: ClassVar[dict[str, str]] = {}
+    VOLTAGE_RANGE: ClassVar[tuple[float, float]] = (0.0, 350.0)
+    FREQUENCY_RANGE: ClassVar[tuple[float, float]] = (40.0, 70.0)
+    MAX_HARMONIC_ORDER: ClassVar[int] = 0  # 0: no harmonic injection
+    UPDATE_INTERVAL_S: ClassVar[float] = 0.1
+
+    def __init__(self, transport: Any, name: str | None = None):
+        super().__init__(transport, name)
+        self.volts: Validator = strict_range(*self.VOLTAGE_RANGE)
+        self.hertz: Validator = strict_range(*self.FREQUENCY_RANGE)
+
+    def _checked(self, check: Validator, what: str, value: float) -> float:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise self.value_error(what, exc) from None
+
+    def set_voltage(self, volts: float) -> None:
+        self.send(self.VOLTAGE_COMMAND.format(self._checked(self.volts, "voltage", volts)))
+
+    def set_frequency(self, hertz: float) -> None:
+        self.send(self.FREQUENCY_COMMAND.format(self._checked(self.hertz, "frequency", hertz)))
+
+    def set_output(self, on: bool) -> None:
+        self.send(self.OUTPUT_COMMAND.format("ON" if on else "OFF"))
+
+    def check_harmonic(self, order: int, percent: float) -> tuple[int, float]:
+        if self.MAX_HARMONIC_ORDER == 0:
+            raise InstrumentError(self.name, "this driver has no harmonic injection for this model")
+        if not isinstance(order, int) or not 2 <= order <= self.MAX_HARMONIC_ORDER:
+            raise InstrumentError(self.name, f"harmonic order {order!r} is outside 2..{self.MAX_HARMONIC_ORDER}")
+        return order, self._checked(strict_range(0, 30), "harmonic percent", percent)
+
+    def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
+        for q, _ in items:
+            if q not in self.MEASURE:
+                raise InstrumentError(self.name, f"has no quantity {q!r}: expected one of {', '.join(self.MEASURE)}")
+        reply = self.ask(";:".join(self.MEASURE[q] for q, _ in items))
+        fields = reply.split(";")
+        if len(fields) != len(items):
+            raise InstrumentReplyError(self.name, f"asked for {len(items)} values, got {reply!r}")
+        try:
+            values = [float(f) for f in fields]
+        except ValueError:
+            raise InstrumentReplyError(self.name, f"cannot parse {reply!r}") from None
+        return [self.check(q, v) for (q, _), v in zip(items, values, strict=True)]
+
+    def _read_raw(self, quantity: str, element: int | str | None) -> float:
+        return self.sample([(quantity, element)])[0]
+
+    def update_interval_s(self) -> float:
+        return self.UPDATE_INTERVAL_S
+
+    def safe_state(self) -> None:
+        """Output off: the charger's supply is disconnected (it must then open its contactor)."""
+        self.set_output(False)

@@ -1,0 +1,1 @@
+"""Drivers for this maker's instruments."""

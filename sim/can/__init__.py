@@ -1,0 +1,1 @@
+"""CAN emulators of the virtual lab, reached through an emulated socketcand daemon."""

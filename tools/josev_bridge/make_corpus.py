@@ -169,7 +169,7 @@ def java_reason(text: str) -> str:
     return text[:200]
 
 
-def make_namespace(bridge: BridgeClient, ns: Namespace) -> tuple[int, list[str]]:
+def make_namespace(bridge: BridgeClient, ns: Namespace, out_dir: Path) -> tuple[int, list[str]]:
     import xmlschema
 
     schema = xmlschema.XMLSchema(str(schemas_dir() / ns.xsd))
@@ -189,13 +189,14 @@ def make_namespace(bridge: BridgeClient, ns: Namespace) -> tuple[int, list[str]]
             seen.add(exi)
             line = {"id": mid, "namespace": ns.uri, "json": decoded, "exi": exi.hex()}
             lines.append(json.dumps(line, separators=(",", ":")))
-    (CORPUS / f"{ns.stem}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / f"{ns.stem}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines), dropped
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated file stems (default: all)")
+    parser.add_argument("--out", type=Path, default=CORPUS, help="output folder (default: the corpus)")
     args = parser.parse_args(argv)
     wanted = set(args.only.split(",")) if args.only else None
     with BridgeClient() as bridge:
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             if wanted and ns.stem not in wanted:
                 continue
             t0 = time.monotonic()
-            kept, dropped = make_namespace(bridge, ns)
+            kept, dropped = make_namespace(bridge, ns, args.out)
             print(
                 f"{ns.stem}: {kept} kept, {len(dropped)} dropped ({time.monotonic() - t0:.0f} s)",
                 file=sys.stderr,

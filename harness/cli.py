@@ -20,8 +20,14 @@ from rich.table import Table
 from .loader import LoadError, load, load_any, load_suite
 from .model import BenchConfig, DutProfile, RunRecord, Verdict
 
+REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = Path("profiles/bench/sim.yaml")
 DEFAULT_DUT = Path("profiles/dut/j1772_80a.yaml")
+
+
+def _default(path: Path) -> Path:
+    """Defaults are relative to the working directory, else to the checkout chargebench runs from."""
+    return path if path.exists() or path.is_absolute() else (REPO / path if (REPO / path).exists() else path)
 STYLE = {"PASS": "green", "FAIL": "red", "ERROR": "magenta", "INCONCLUSIVE": "yellow",
          "NOT_APPLICABLE": "dim", "SKIPPED": "dim"}
 
@@ -90,6 +96,7 @@ def run(
     from .report import write_all
 
     defects = list(defect or [])
+    dut, bench = _default(dut), _default(bench)
     try:
         loaded = load_suite(suite)
         dut_profile = load(dut, DutProfile)
@@ -150,10 +157,14 @@ def run(
 
 
 @app.command()
-def validate(paths: Annotated[list[Path], typer.Argument(help="suite, DUT profile or bench files")]) -> None:
+def validate(paths: Annotated[list[Path], typer.Argument(help="suite, DUT profile, bench or limits files, "
+                                                              "or folders of them")]) -> None:
     """Check files without running anything: exit 0 when all are valid, 2 otherwise."""
     bad = False
+    files: list[Path] = []
     for path in paths:
+        files.extend(sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+    for path in files:
         try:
             model = load_any(path)
         except LoadError as exc:

@@ -220,8 +220,12 @@ def load_suite(path: str | Path) -> LoadedSuite:
     limit_sets = []
     limits: dict[str, Any] = {}
     problems: list[Problem] = []
-    for rel in suite.limits:
+    for i, rel in enumerate(suite.limits):
         lpath = (path.parent / rel).resolve()
+        if not lpath.is_file():
+            problems.append(_at(str(path), _node_for(root, ("limits", i)),
+                                f"limit set {rel!r} not found (looked in {lpath.parent}): expected a limits file"))
+            continue
         try:
             lset = load(lpath, LimitSet)
         except LoadError as exc:

@@ -9,7 +9,15 @@ bit-packed body, and zero bits padding the last byte.  A message is the dict
 from __future__ import annotations
 
 from .bits import BitReader, BitWriter
-from .datatypes import decode_value, encode_value
+from .datatypes import (
+    LIST,
+    decode_value,
+    encode_value,
+    from_untyped,
+    is_empty,
+    is_typed_valid,
+    untyped_text,
+)
 from .errors import ExiDecodeError, ExiEncodeError
 from .schema import AT, CH, EE, SE, XMLDSIG, Grammar, RootSet, Schema, load_schema
 from .strings import StringTables
@@ -25,15 +33,22 @@ def _describe(grammar: Grammar, state: int) -> str:
     return " | ".join(names) or "nothing"
 
 
-class _Encoder:
-    __slots__ = ("w", "schema", "grammars", "datatypes", "strings")
+def _free_keys(grammar: Grammar, obj: dict) -> list[str]:
+    """Attributes first (sorted, as EXI requires), then children in the message's order."""
+    attrs = grammar.attr_keys
+    return [k for k in attrs if k in obj] + [k for k in obj if k not in attrs and k in grammar.order]
 
-    def __init__(self, schema: Schema, learn_strings: bool) -> None:
+
+class _Encoder:
+    __slots__ = ("w", "schema", "grammars", "datatypes", "strings", "strict")
+
+    def __init__(self, schema: Schema, learn_strings: bool, strict: bool) -> None:
         self.w = BitWriter()
         self.schema = schema
         self.grammars = schema.grammars
         self.datatypes = schema.datatypes
         self.strings = StringTables(learn_strings)
+        self.strict = strict
 
     def element(self, grammar: Grammar, obj: object, path: str, depth: int) -> None:
         if not isinstance(obj, dict):
@@ -45,45 +60,78 @@ class _Encoder:
         list_keys = grammar.list_keys
         s = 0
         used = 0
-        for key in grammar.order:
+        for key in _free_keys(grammar, obj) if grammar.free_order else grammar.order:
             if key not in obj:
                 continue
             used += 1
             value = obj[key]
             if value is None:
                 continue
-            if isinstance(value, list):
-                if key not in list_keys:
-                    raise ExiEncodeError(f"{path}.{key}", "a single value is expected, not a list")
-                items = value
-            else:
-                items = (value,)
+            items = value if isinstance(value, list) and key in list_keys else (value,)
             for i, item in enumerate(items):
-                width, by_key, _ee, _prods = states[s]
-                prod = by_key.get(key)
+                st = states[s]
+                prod = st[1].get(key)
+                where = f"{path}.{key}" if items is not value else f"{path}.{key}[{i}]"
                 if prod is None:
-                    where = f"{path}.{key}" if items is not value else f"{path}.{key}[{i}]"
                     raise ExiEncodeError(where, f"not allowed here; expected {_describe(grammar, s)}")
-                code, child, s, kind = prod
-                w.write(code, width)
+                code, child, nxt, kind = prod
                 if child >= 0:
-                    sub = f"{path}.{key}" if items is not value else f"{path}.{key}[{i}]"
-                    self.element(self.grammars[child], item, sub, depth + 1)
+                    w.write(code, st[0])
+                    self.element(self.grammars[child], item, where, depth + 1)
                 elif kind == SE:
-                    w.write(0, 1)  # CH [typed value], the only first-level production
-                    encode_value(w, self.datatypes[~child], item, f"{path}.{key}",
-                                 self.strings, key, self.datatypes)
-                    w.write(0, 1)  # EE
+                    w.write(code, st[0])
+                    self.simple(self.datatypes[~child], item, where, key)
+                elif kind == CH:
+                    if self.characters(st, code, self.datatypes[~child], item, where, key):
+                        if used != len(obj):
+                            break
+                        return  # the element ended at the second level
                 else:
-                    encode_value(w, self.datatypes[~child], item, f"{path}.{key}",
-                                 self.strings, "@" + key if kind == AT else key, self.datatypes)
+                    w.write(code, st[0])
+                    encode_value(w, self.datatypes[~child], item, where,
+                                 self.strings, "@" + key, self.datatypes)
+                s = nxt
         if used != len(obj):
             unknown = sorted(k for k in obj if k not in grammar.order)
-            raise ExiEncodeError(f"{path}.{unknown[0]}", f"unknown field; allowed: {list(grammar.order)}")
-        width, _by_key, ee, _prods = states[s]
-        if ee < 0:
+            if unknown:
+                raise ExiEncodeError(f"{path}.{unknown[0]}", f"unknown field; allowed: {list(grammar.order)}")
+            raise ExiEncodeError(path, "fields after an empty or invalid value")
+        st = states[s]
+        if st[2] < 0:
             raise ExiEncodeError(path, f"incomplete; expected {_describe(grammar, s)}")
-        w.write(ee, width)
+        w.write(st[2], st[0])
+
+    def simple(self, dt: tuple, value: object, path: str, key: str) -> None:
+        """An element of simple type: CH [typed] then EE, or EXIficient's second level."""
+        w = self.w
+        if is_empty(dt, value):
+            w.write(0b1000, 4)  # escape, then EE at the second level of Element_i,0
+        elif self.strict or is_typed_valid(dt, value, path):
+            w.write(0, 1)
+            encode_value(w, dt, value, path, self.strings, key, self.datatypes)
+            w.write(0, 1)
+        else:
+            w.write(0b1110, 4)  # escape, then CH [untyped value] (code 6 of 7)
+            self.strings.encode(w, key, untyped_text(value))
+            w.write(0b100, 3)  # escape, then EE at the second level of the content state
+
+    def characters(self, st: tuple, code: int, dt: tuple, value: object, path: str, key: str) -> bool:
+        """Simple content of a complex type; True when the element already ended."""
+        w = self.w
+        escape = len(st[3])
+        if is_empty(dt, value) and st[5] >= 0:
+            w.write(escape, st[0])
+            w.write(st[5], st[4])
+            return True
+        if not self.strict and not is_typed_valid(dt, value, path):
+            w.write(escape, st[0])
+            w.write(st[6], st[4])
+            self.strings.encode(w, key, untyped_text(value))
+            w.write(0b100, 3)
+            return True
+        w.write(code, st[0])
+        encode_value(w, dt, value, path, self.strings, key, self.datatypes)
+        return False
 
     def root(self, roots: RootSet, message: object, fragment: bool) -> None:
         if not isinstance(message, dict) or len(message) != 1:
@@ -99,9 +147,7 @@ class _Encoder:
         if child >= 0:
             self.element(self.grammars[child], content, name, 0)
         else:
-            w.write(0, 1)
-            encode_value(w, self.datatypes[~child], content, name, self.strings, name, self.datatypes)
-            w.write(0, 1)
+            self.simple(self.datatypes[~child], content, name, name)
         if fragment:
             w.write(len(roots.entries) + 1, roots.width)  # ED of FragmentContent
 
@@ -124,18 +170,16 @@ class _Decoder:
         obj: dict = {}
         s = 0
         while True:
-            width, _by_key, _ee, prods = states[s]
+            st = states[s]
+            prods = st[3]
             pos = r.pos
-            code = r.read(width, "an event code")
+            code = r.read(st[0], "an event code")
             if code >= len(prods):
-                raise ExiDecodeError(pos, f"an event code below {len(prods)} ({_describe(grammar, s)}), "
-                                          f"got {code}: second-level events are not supported")
+                self.second_level(grammar, s, code, pos, obj)
+                return obj
             kind, key, child, s, is_list = prods[code]
             if kind == SE:
-                if child >= 0:
-                    value = self.element(self.grammars[child], depth + 1)
-                else:
-                    value = self.simple(child, key)
+                value = self.element(self.grammars[child], depth + 1) if child >= 0 else self.simple(child, key)
                 if is_list:
                     obj.setdefault(key, []).append(value)
                 else:
@@ -149,12 +193,42 @@ class _Decoder:
                 raise ExiDecodeError(pos, f"a schema-declared event ({_describe(grammar, s)}); "
                                           "wildcard and untyped content are not supported")
 
+    def second_level(self, grammar: Grammar, s: int, code: int, pos: int, obj: dict) -> None:
+        """EE or CH [untyped value] in place of simple content, as EXIficient writes them."""
+        st = grammar.states[s]
+        ch = st[1].get("value")
+        if code == len(st[3]) and ch is not None and ch[3] == CH:
+            l2 = self.r.read(st[4], "a second-level event code")
+            dt = self.datatypes[~ch[1]]
+            if l2 == st[5]:
+                obj["value"] = [] if dt[0] == LIST else ""
+                return
+            if l2 == st[6]:
+                obj["value"] = from_untyped(dt, self.strings.decode(self.r, "value"))
+                self.untyped_end("value")
+                return
+        raise ExiDecodeError(pos, f"an event code below {len(st[3])} ({_describe(grammar, s)}), "
+                                  f"got {code}: this second-level event is not supported")
+
+    def untyped_end(self, key: str) -> None:
+        pos = self.r.pos
+        if self.r.read(3, f"end of {key}") != 0b100:
+            raise ExiDecodeError(pos, f"end of {key} after untyped characters")
+
     def simple(self, child: int, key: str) -> object:
         r = self.r
         pos = r.pos
+        dt = self.datatypes[~child]
         if r.read(1, f"CH event of {key}") != 0:
-            raise ExiDecodeError(pos, f"typed characters of {key} (second-level event not supported)")
-        value = decode_value(r, self.datatypes[~child], self.strings, key, self.datatypes)
+            l2 = r.read(3, f"second-level event of {key}")
+            if l2 == 0:
+                return [] if dt[0] == LIST else ""
+            if l2 == 6:
+                value = from_untyped(dt, self.strings.decode(r, key))
+                self.untyped_end(key)
+                return value
+            raise ExiDecodeError(pos, f"typed characters of {key}, got second-level event {l2}")
+        value = decode_value(r, dt, self.strings, key, self.datatypes)
         pos = r.pos
         if r.read(1, f"end of {key}") != 0:
             raise ExiDecodeError(pos, f"end of {key} (second-level event not supported)")
@@ -193,14 +267,18 @@ def _is_fragment(schema: Schema, root_name: str) -> bool:
     return schema.namespace == XMLDSIG or root_name in schema.fragment_roots
 
 
-def encode(message: dict, namespace: str, *, learn_strings: bool = False) -> bytes:
+def encode(message: dict, namespace: str, *, learn_strings: bool = False,
+           strict: bool = False) -> bytes:
     """Encode a message dict {root: content} to EXI for the given V2G namespace.
 
     learn_strings=False matches Josev (no string-table hits); True follows the EXI
     defaults (unbounded value partitions), as EXIficient does without Josev's settings.
+    strict=False writes values outside their datatype (an out-of-range n-bit integer, an
+    unknown enumeration literal) as untyped characters, exactly as EXIficient does;
+    strict=True raises ExiEncodeError for them instead.
     """
     schema = _schema(namespace, ExiEncodeError)
-    enc = _Encoder(schema, learn_strings)
+    enc = _Encoder(schema, learn_strings, strict)
     name = next(iter(message), "") if isinstance(message, dict) else ""
     fragment = _is_fragment(schema, name)
     enc.root(schema.fragment if fragment else schema.document, message, fragment)

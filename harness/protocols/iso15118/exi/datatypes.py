@@ -186,3 +186,49 @@ def _decode_decimal(r: BitReader, key: str) -> str:
     fraction = str(r.read_uint(key, MAX_INT_OCTETS))[::-1]
     text = f"{integral}.{fraction}" if fraction != "0" else f"{integral}"
     return "-" + text if negative else text
+
+
+def is_empty(dt: tuple, value: object) -> bool:
+    """True for values whose XML form has no characters (EXIficient then ends the element)."""
+    return (value == "" and dt[0] in (STR, HEX, B64, ENUM)) or (value == [] and dt[0] == LIST)
+
+
+def is_typed_valid(dt: tuple, value: object, path: str) -> bool:
+    """Whether EXIficient would encode value with the typed representation.
+
+    Values of the right JSON kind but outside the datatype (an n-bit integer out of range,
+    an unknown enumeration literal, a negative unsigned) are valid JSON for Josev's jar,
+    and EXIficient then writes them as untyped characters.  A value of the wrong JSON
+    kind raises ExiEncodeError here, as the jar cannot take it either.
+    """
+    code = dt[0]
+    if code in (NBIT, UINT, INT):
+        v = _int_value(value, path)
+        if code == NBIT:
+            return dt[2] <= v <= dt[3]
+        return v >= 0 if code == UINT else True
+    if code == ENUM:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ExiEncodeError(path, f"expected an enumeration literal, got {value!r}")
+        return value in dt[3]
+    return True
+
+
+def untyped_text(value: object) -> str:
+    """The lexical form JAXB writes for a JSON value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def from_untyped(dt: tuple, text: str) -> object:
+    """JSON value for characters that arrived untyped (JAXB parses them back)."""
+    code = dt[0]
+    if code in (NBIT, UINT, INT) or (code == ENUM and dt[1] and isinstance(dt[1][0], int)):
+        try:
+            return int(text.strip())
+        except ValueError:
+            return text
+    if code == BOOL:
+        return text.strip() in ("true", "1")
+    return text

@@ -54,15 +54,20 @@ FRAGMENT_ROOTS: dict[str, frozenset[str]] = {
 class Grammar:
     """One complex type's grammar.
 
-    states[i] = (width, by_key, ee_code, productions):
+    states[i] = (width, by_key, ee_code, productions, l2_width, l2_ee, l2_ch):
       by_key maps a JSON key to (event code, child, next state, kind);
-      productions is indexed by event code: (kind, key, child, next state, is_list).
-    order: the JSON keys in the order the encoder emits them.
+      productions is indexed by event code: (kind, key, child, next state, is_list);
+      the escape code len(productions) leads to the second level, where l2_ee is EE
+      (-1 when EE is first-level) and l2_ch is CH [untyped value].
+    order: the JSON keys in the order the encoder emits them, unless free_order: then the
+      message's own key order is kept (JAXB keeps repeated-choice content as one list).
     """
 
     states: tuple
     order: tuple[str, ...]
     list_keys: frozenset[str]
+    free_order: bool
+    attr_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +90,10 @@ class Schema:
 
 
 def _compile_grammar(raw: tuple) -> Grammar:
-    states_raw, order = raw
+    states_raw, order, free_order = raw
     states = []
     list_keys: set[str] = set()
-    for width, prods in states_raw:
+    for width, prods, l2_width, ee2, ch2 in states_raw:
         by_key: dict[str, tuple[int, int, int, int]] = {}
         ee = -1
         for code, (kind, key, child, nxt, is_list) in enumerate(prods):
@@ -98,8 +103,10 @@ def _compile_grammar(raw: tuple) -> Grammar:
                 by_key[key] = (code, child, nxt, kind)
             if is_list:
                 list_keys.add(key)
-        states.append((width, by_key, ee, prods))
-    return Grammar(tuple(states), tuple(order), frozenset(list_keys))
+        states.append((width, by_key, ee, prods, l2_width, ee2, ch2))
+    attr_keys = tuple(p[1] for st in states_raw for p in st[1] if p[0] == AT)  # noqa: B007
+    attr_keys = tuple(k for k in order if k in attr_keys)
+    return Grammar(tuple(states), tuple(order), frozenset(list_keys), free_order, attr_keys)
 
 
 def _root_set(entries: tuple, extra: int) -> RootSet:

@@ -9,17 +9,19 @@ from pathlib import Path
 from .emit import build_tables, write_module
 from .xsd import SchemaSet, XsdError
 
-#: table module name -> root namespace of its schema set (what Josev's EXICodec.jar takes)
-SCHEMA_SETS: dict[str, str] = {
-    "app_protocol": "urn:iso:15118:2:2010:AppProtocol",
-    "din": "urn:din:70121:2012:MsgDef",
-    "iso2": "urn:iso:15118:2:2013:MsgDef",
-    "iso20_cm": "urn:iso:std:iso:15118:-20:CommonMessages",
-    "iso20_ac": "urn:iso:std:iso:15118:-20:AC",
-    "iso20_dc": "urn:iso:std:iso:15118:-20:DC",
-    "iso20_wpt": "urn:iso:std:iso:15118:-20:WPT",
-    "iso20_acdp": "urn:iso:std:iso:15118:-20:ACDP",
-    "xmldsig": "http://www.w3.org/2000/09/xmldsig#",
+#: table module name -> (root namespace of its schema set, loop_from)
+#: loop_from: maxOccurs from which Josev's grammar classes keep accepting an element after
+#: its last allowed occurrence (measured on EXICodec.jar; see grammar.GrammarBuilder).
+SCHEMA_SETS: dict[str, tuple[str, int | None]] = {
+    "app_protocol": ("urn:iso:15118:2:2010:AppProtocol", None),
+    "din": ("urn:din:70121:2012:MsgDef", None),
+    "iso2": ("urn:iso:15118:2:2013:MsgDef", 16),
+    "iso20_cm": ("urn:iso:std:iso:15118:-20:CommonMessages", 255),
+    "iso20_ac": ("urn:iso:std:iso:15118:-20:AC", 255),
+    "iso20_dc": ("urn:iso:std:iso:15118:-20:DC", 255),
+    "iso20_wpt": ("urn:iso:std:iso:15118:-20:WPT", 255),
+    "iso20_acdp": ("urn:iso:std:iso:15118:-20:ACDP", 255),
+    "xmldsig": ("http://www.w3.org/2000/09/xmldsig#", None),
 }
 
 
@@ -36,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     init = args.out / "__init__.py"
     if not init.exists():
         init.write_text('"""Generated EXI grammar tables, one module per schema set."""\n')
-    for name, ns in SCHEMA_SETS.items():
+    for name, (ns, loop_from) in SCHEMA_SETS.items():
         if args.only and name not in args.only:
             continue
         try:
             schema = SchemaSet(args.xsd_dir, ns)
-            tables = build_tables(schema, ns)
+            tables = build_tables(schema, ns, loop_from)
         except XsdError as exc:
             print(f"{name}: skipped ({exc})", file=sys.stderr)
             continue

@@ -4,12 +4,14 @@ Table layout (a generated Python module, so loading it is just an import of a .p
 
 - DATATYPES: tuple of datatype descriptors, e.g. ("nbit", 8, -128), ("uint",), ("str",),
   ("enum", ("A", "B")), ("hex",), ("b64",), ("bool",), ("int",), ("dec",), ("list", dt).
-- GRAMMARS: tuple of complex-type grammars; each is (states, order) where
-  states = ((width, productions), ...) and a production is (kind, key, child, next, is_list):
+- GRAMMARS: tuple of complex-type grammars; each is (states, order, free_order) where
+  states = ((width, productions, l2 width, l2 EE code, l2 CH code), ...), and a
+  production is (kind, key, child, next, is_list):
   kind is one of the runtime constants (AT, SE, EE, CH, ...), key the JSON key (the local
   name, or "value" for simple content), child a grammar index (>= 0) for complex children,
   -(datatype index + 1) for simple-typed children and AT/CH values, next the next state.
-  order lists the JSON keys in the order the encoder visits them.
+  order lists the JSON keys in the order the encoder visits them; free_order grammars
+  (repeated choices, mixed content) follow the order of the message's keys instead.
 - DOCUMENT: ((local name, uri, child), ...) of global elements sorted by local name then uri.
 - FRAGMENT: the same for all element declarations, for EXI fragments (signatures).
 """
@@ -67,9 +69,9 @@ def datatype_descriptor(st: SimpleType, recurse: callable) -> tuple:
 class TableBuilder:
     """Collects grammars and datatypes of one schema set into table form."""
 
-    def __init__(self, schema: SchemaSet) -> None:
+    def __init__(self, schema: SchemaSet, loop_from: int | None = None) -> None:
         self.schema = schema
-        self.builder = GrammarBuilder(schema)
+        self.builder = GrammarBuilder(schema, loop_from)
         self.datatypes: list[tuple] = []
         self._dt_index: dict[tuple, int] = {}
         self.grammars: list[tuple | None] = []
@@ -100,7 +102,8 @@ class TableBuilder:
         out_states = []
         at_keys: list[str] = []
         se_keys: list[tuple[int, str]] = []
-        for st in states:
+        attr_phase = _attribute_phase_states(states)
+        for index, st in enumerate(states):
             n_first = len(st.productions)
             width = (n_first).bit_length()  # n first-level codes + one escape to level 2
             prods = []
@@ -124,14 +127,14 @@ class TableBuilder:
                     key = "value"
                     child = -(self.datatype(term.stype) + 1)
                 prods.append((kind, key, child, nxt, key in lists))
-            out_states.append((width, tuple(prods)))
+            out_states.append((width, tuple(prods), *_second_level(st, index, attr_phase)))
         order = sorted(at_keys)
         if ct.content == "simple":
             order.append("value")
         for _o, k in sorted(se_keys):
             if k not in order:
                 order.append(k)
-        self.grammars[idx] = (tuple(out_states), tuple(order))
+        self.grammars[idx] = (tuple(out_states), tuple(order), _free_order(ct))
         return idx
 
     def element_list(self, decls: list[ElementDecl]) -> tuple:
@@ -145,6 +148,71 @@ class TableBuilder:
             child = self.child_ref(group[0]) if len(types) == 1 else None
             out.append((qn[1], qn[0], child))
         return tuple(out)
+
+
+def _attribute_phase_states(states: list) -> set[int]:
+    """States reached from the start through attributes only (EXI: j < content)."""
+    phase = {0}
+    todo = [0]
+    while todo:
+        s = todo.pop()
+        for term, nxt in states[s].productions:
+            if term.kind == AT and nxt not in phase:
+                phase.add(nxt)
+                todo.append(nxt)
+    return phase
+
+
+def _second_level(st, index: int, attr_phase: set[int]) -> tuple[int, int, int]:
+    """(width, EE code, CH [untyped] code) of a state's second level (8.5.4.4.1, non-strict).
+
+    Element_i,0: EE (when not first-level), AT(xsi:type), AT(xsi:nil), AT(*),
+    AT(qname) [untyped value], SE(*), CH [untyped value]; other attribute-phase states
+    lose the two xsi productions; content states keep EE, SE(*) and CH [untyped value].
+    EXIficient uses these when a value is empty (EE) or invalid for its type (CH).
+    """
+    has_ee = any(term.kind == EE for term, _n in st.productions)
+    if index == 0:
+        rest = 6
+    elif index in attr_phase:
+        rest = 4
+    else:
+        rest = 2
+    count = rest + (0 if has_ee else 1)
+    ee2 = -1 if has_ee else 0
+    ch2 = count - 1
+    return ((count - 1).bit_length(), ee2, ch2)
+
+
+def _free_order(ct: ComplexType) -> bool:
+    """True when the schema leaves the order of children open (a repeated choice, mixed).
+
+    JAXB maps such content to one list, so MOXy writes the children in the order of the
+    JSON keys; everywhere else the XML order is the schema order whatever the JSON says.
+    """
+    if ct.content == "mixed":
+        return True
+
+    def walk(p: Particle, repeated: bool) -> bool:
+        rep = repeated or p.max == UNBOUNDED or p.max > 1
+        if isinstance(p.term, ModelGroup):
+            names = _element_names(p.term)
+            if p.term.compositor == "choice" and rep and len(names) > 1:
+                return True
+            return any(walk(c, rep) for c in p.term.particles)
+        return False
+
+    return ct.particle is not None and walk(ct.particle, False)
+
+
+def _element_names(group: ModelGroup) -> set[str]:
+    out: set[str] = set()
+    for c in group.particles:
+        if isinstance(c.term, ModelGroup):
+            out |= _element_names(c.term)
+        elif isinstance(c.term, ElementDecl):
+            out.add(c.term.qname[1])
+    return out
 
 
 def _list_keys(ct: ComplexType) -> set[str]:
@@ -162,11 +230,14 @@ def _list_keys(ct: ComplexType) -> set[str]:
 
     if ct.particle is not None:
         walk(ct.particle, 1)
+    if ct.content == "mixed":
+        # JAXB maps mixed content to one List<Object>: MOXy renders every child as an array
+        return set(counts)
     return {k for k, v in counts.items() if v > 1}
 
 
-def build_tables(schema: SchemaSet, namespace: str) -> dict:
-    tb = TableBuilder(schema)
+def build_tables(schema: SchemaSet, namespace: str, loop_from: int | None = None) -> dict:
+    tb = TableBuilder(schema, loop_from)
     document = tb.element_list(list(schema.elements.values()))
     for qn in sorted(schema.type_nodes):
         t = schema.type_by_name(qn)

@@ -7,7 +7,8 @@ How it maps to the specification:
 - particles repeat their term min times, then (max - min) optional copies, or one
   looping copy when max is unbounded (8.5.4.1.5);
 - an element particle whose declaration heads a substitution group yields one SE per
-  non-abstract member, members sorted by local name then uri (8.5.4.1.6);
+  member, sorted by local name then uri (8.5.4.1.6); abstract members are kept, as
+  EXIficient does;
 - normalization (8.5.4.2) removes epsilon productions and merges productions with the
   same terminal: that is the subset construction done in `_determinize`;
 - event codes (8.5.4.3): AT(qname) sorted by local name then uri, AT(uri:*), AT(*),
@@ -75,8 +76,9 @@ class GrammarBuilder:
 
     MAX_EXPANSION = 1 << 14
 
-    def __init__(self, schema: SchemaSet) -> None:
+    def __init__(self, schema: SchemaSet, loop_from: int | None = None) -> None:
         self.schema = schema
+        self.loop_from = loop_from
         self._order = 0
 
     # -- automaton construction ---------------------------------------------------------
@@ -124,7 +126,15 @@ class GrammarBuilder:
         return sorted(seen)
 
     def _particle(self, nfa: _Nfa, p: Particle, cur: int) -> int:
-        """Append particle p after NFA state cur; return the state where it ends."""
+        """Append particle p after NFA state cur; return the state where it ends.
+
+        Counted elements (min..max) expand into one state per occurrence, as the spec
+        says.  loop_from reproduces Josev's precompiled EXIficient grammars: for an
+        element whose maxOccurs is at least loop_from, the state after the last allowed
+        occurrence still offers the element, looping (Xerces counting states keep the
+        count out of the automaton).  Josev's ISO 15118-2 grammar does this from 16 on,
+        its -20 grammars from 255 on; SAP and DIN never.
+        """
         if p.max != UNBOUNDED and p.max > self.MAX_EXPANSION:
             raise ValueError("maxOccurs too large to expand")
         order_mark = self._order
@@ -144,6 +154,11 @@ class GrammarBuilder:
             cur = self._term(nfa, p.term, cur)
         for s in optional_ends:
             nfa.add(s, None, cur)
+        if (self.loop_from is not None and p.max >= self.loop_from
+                and isinstance(p.term, ElementDecl)):
+            self._order = order_mark
+            end = self._term(nfa, p.term, cur)
+            nfa.add(end, None, cur)
         return cur
 
     def _term(self, nfa: _Nfa, term: ElementDecl | ModelGroup | Wildcard, cur: int) -> int:
@@ -178,7 +193,9 @@ class GrammarBuilder:
     def _members(self, decl: ElementDecl) -> list[ElementDecl]:
         if not decl.is_global:
             return [decl]
-        members = [m for m in self.schema.substitution_members(decl) if not m.abstract]
+        # EXIficient (the reference) keeps abstract heads and members in the list, unlike
+        # the letter of 8.5.4.1.6; byte equality with Josev requires doing the same.
+        members = self.schema.substitution_members(decl)
         return sorted(members, key=lambda m: (m.qname[1], m.qname[0]))
 
     def _wildcard_terms(self, wc: Wildcard, attribute: bool) -> list[Terminal]:

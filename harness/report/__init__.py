@@ -5,10 +5,16 @@ from pathlib import Path
 from ..model import RunRecord
 from .html import write_html
 from .junit import write_junit
+from .pdf import write_pdf
 
 
-def write_all(run_dir: Path, record: RunRecord) -> list[Path]:
-    return [write_junit(run_dir, record), write_html(run_dir, record)]
+def write_all(run_dir: Path, record: RunRecord, pdf: bool = True) -> list[Path]:
+    written = [write_junit(run_dir, record), write_html(run_dir, record)]
+    if pdf:
+        path = write_pdf(run_dir)
+        if path is not None:
+            written.append(path)
+    return written
 
 
-__all__ = ["write_all", "write_html", "write_junit"]
+__all__ = ["write_all", "write_html", "write_junit", "write_pdf"]

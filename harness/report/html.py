@@ -17,10 +17,16 @@ def _fmt(value: float | None) -> str:
     return f"{value:.6g}"
 
 
+def _unc(value: float | None) -> str:
+    """Uncertainties carry two significant digits."""
+    return "—" if value is None else f"{value:.2g}"
+
+
 def write_html(run_dir: Path, record: RunRecord) -> Path:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["num"] = _fmt
+    env.filters["unc"] = _unc
     counts = {v.value: sum(1 for t in record.tests if t.verdict is v) for v in Verdict}
     unconfirmed = sorted({(m.limit_id, m.source.clause, m.source.confidence.value, m.source.note or "")
                           for t in record.tests for m in t.measurements

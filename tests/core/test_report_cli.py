@@ -59,6 +59,12 @@ def test_report_shows_dut_instruments_limits_and_unconfirmed(defect_run) -> None
     assert (out / "manifest.sha256").read_text().count("  ") >= 4
 
 
+def test_pdf_report_has_the_same_content(defect_run) -> None:
+    _, out = defect_run
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5000
+
+
 def test_defects_command_lists_names_with_a_sentence() -> None:
     res = _cli("defects")
     assert res.returncode == 0

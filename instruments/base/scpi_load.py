@@ -46,7 +46,7 @@ class ScpiDcLoad(DcLoad, ScpiInstrument):
             prop = control(query, command, f"Control the {mode} setpoint.", validator=limits[mode])
             prop.name = f"{mode} setpoint"
             self.setpoints[mode] = prop
-        self.slew_check = strict_range(0.01, amps)  # A/ms
+        self.slew_check = strict_range(0.01, amps * 100)  # A/ms: full scale in 10 us at the fastest
         self.protection_checks = {"ovp": strict_range(0, volts * 1.1), "ocp": strict_range(0, amps * 1.1),
                                   "opp": strict_range(0, watts * 1.1)}
 

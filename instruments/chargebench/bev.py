@@ -60,7 +60,7 @@ class ChargebenchBev(DcLoad):
             raise InstrumentReplyError(self.name, f"cannot decode {message} {data.hex()}: {exc}") from None
 
     def _control(self) -> None:
-        self._send("BE_Control", Enable=self._enable, Mode=MODE_CODES[self._mode] if self._enable else 0,
+        self._send("BE_Control", Enable=self._enable, Mode=MODE_CODES[self._mode],
                    Setpoint=self._setpoint, SlewRate=self._slew)
 
     # -- role ------------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ class Chroma61800(ScpiAcSource):
     def voltage_event(self, volts: float, duration_s: float) -> None:
         v = self._checked(self.volts, "event voltage", volts)
         ms = self._checked(strict_range(0.1, 99_999), "event duration (ms)", duration_s * 1000)
-        self.send(f"OUTP:MODE PULS;:PULS:VOLT:AC {v:g};DWEL {ms:g};:TRIG ON")
+        self.send(f"OUTP:MODE PULS;:PULS:VOLT:AC {v:g};:PULS:DWEL {ms:g};:TRIG ON")
 
     def set_harmonic(self, order: int, percent: float) -> None:
         order, pct = self.check_harmonic(order, percent)

@@ -103,6 +103,7 @@ class DcLoadEmulator(ScpiDevice):
         if trips and self.lab.dc.load_on:
             self.lab.dc.load_on = False
             self.push_error(-300, f"Device-specific error; {trips[0].upper()} tripped, input off")
+            v, i = self.lab.dc.operating_point()  # the protection acts before this update's reading
         return v, i
 
     def _measure(self, quantity: str) -> str:

@@ -26,6 +26,8 @@ class Node:
     suffix: bool
 
     def matches(self, token: str) -> tuple[bool, int | None]:
+        if token.upper() in (self.short, self.long) and any(ch.isdigit() for ch in self.long):
+            return True, None  # a node whose name ends in digits (Chroma's L1, Keysight's T3)
         m = re.fullmatch(r"([A-Za-z_*]+)(\d*)", token)
         if not m:
             return False, None
@@ -39,10 +41,10 @@ class Node:
 
 def compile_pattern(pattern: str) -> list[Node]:
     nodes = []
-    for opt, name in re.findall(r"(\[?):?([A-Za-z*]+#?)\]?", pattern):
+    for opt, name in re.findall(r"(\[?):?([A-Za-z*][A-Za-z0-9*]*#?)\]?", pattern):
         suffix = name.endswith("#")
         name = name.rstrip("#")
-        short = "".join(ch for ch in name if ch.isupper() or ch == "*")
+        short = "".join(ch for ch in name if ch.isupper() or ch.isdigit() or ch == "*")
         nodes.append(Node(short=short, long=name.upper(), optional=bool(opt), suffix=suffix))
     return nodes
 

@@ -58,8 +58,14 @@ class LabThread:
     def close(self) -> None:
         async def stop() -> None:
             for server in self._servers:
-                result = server.close() if not hasattr(server, "shutdown") else await server.shutdown()
-                del result
+                if hasattr(server, "shutdown"):
+                    await server.shutdown()
+                else:
+                    server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         self._run(stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)

@@ -1,0 +1,183 @@
+"""The drivers against their emulators over the real transports (SCPI over TCP via pyvisa-py, Modbus TCP
+via pymodbus, CAN via socketcand and python-can's virtual bus), and the emulators' SCPI grammar."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import pyvisa
+
+from instruments import open_instrument
+from instruments.base.can import CanTransport
+from instruments.chargebench.bev import ChargebenchBev
+
+
+def raw(address: str):
+    rm = pyvisa.ResourceManager("@py")
+    return rm.open_resource(address, read_termination="\n", write_termination="\n", timeout=2000)
+
+
+def test_scpi_long_short_forms_chains_opc_and_error_codes(lab):
+    res = raw(lab.serve("chroma.63200a", "load"))
+    res.write("mode cch;:CURRent:STATic:L1 12.5;:curr:stat:l1?")
+    assert float(res.read()) == 12.5
+    res.write("CURR:STAT:L1 421")  # above the 420 A rating
+    assert res.query("SYST:ERR?") == '-222,"Data out of range"'
+    res.write("LOAD:BOGUS 1")
+    assert res.query("SYSTem:ERRor:NEXT?") == '-113,"Undefined header"'
+    res.write("MODE XX")
+    assert res.query("SYST:ERR?") == '-224,"Illegal parameter value"'
+    assert res.query("SYST:ERR?") == '0,"No error"'
+    assert res.query("*OPC?") == "1"
+    assert res.query("*IDN?").startswith("CHROMA,63206A-600-420")
+    res.close()
+
+
+def test_dc_load_analyzers_and_meter_agree_on_one_operating_point(lab):
+    """A DC charger (set directly on the lab's DcBus, as the DC charger model will) feeds the Chroma load;
+    the load, both analyzers' DC element and the CAN battery emulator's view must agree."""
+    load = open_instrument("chroma.63200a", lab.serve("chroma.63200a", "load"), name="load")
+    wt = open_instrument("yokogawa.wt", lab.serve("yokogawa.wt", "wt"), name="wt")
+    pw = open_instrument("hioki.pw", lab.serve("hioki.pw", "pw"), name="pw")
+
+    def charger_on() -> None:
+        lab.lab.dc.output_on = True
+        lab.lab.dc.source_voltage_v = 400.0
+        lab.lab.dc.source_current_limit_a = 15.0
+
+    lab.call(charger_on)
+    load.identify()  # a 63206A: 600 V, 420 A, 6 kW
+    load.set_current(12)
+    load.set_input(True)
+    v, i, p = load.sample([("voltage", None), ("current", None), ("power", None)])
+    assert v == pytest.approx(400, rel=1e-3) and i == pytest.approx(12, rel=1e-3)
+    assert wt.sample([("p", 4)])[0] == pytest.approx(4800, rel=2e-3)
+    assert pw.sample([("p", 4), ("urms", 4)]) == pytest.approx([4800, 400], rel=2e-3)
+    lab.call(lambda: setattr(lab.lab.dc, "source_current_limit_a", 10.0))
+    import time
+
+    time.sleep(0.06)  # next update of the held readings
+    assert load.read("current").value == pytest.approx(10, rel=1e-3)  # the charger limits the current
+    load.safe_state()
+    time.sleep(0.06)
+    assert load.read("current").value == 0.0
+    assert load.check_errors() == []
+    load.set_current(12)
+    load.set_input(True)
+    lab.call(lambda: setattr(lab.lab.dc, "source_current_limit_a", 400.0))
+    load.set_current(400)  # 160 kW into a 6 kW load: its over-power protection trips
+    time.sleep(0.06)
+    assert load.read("current").value == 0.0
+    assert load.check_errors() == ['-300,"Device-specific error; OPP tripped, input off"']
+
+
+def test_protection_trip_queues_a_device_error(lab):
+    load = open_instrument("itech.it8000", lab.serve("itech.it8000", "it"), name="it")
+    load.identify()
+
+    def charger_on() -> None:
+        lab.lab.dc.output_on, lab.lab.dc.source_voltage_v, lab.lab.dc.source_current_limit_a = True, 800.0, 100.0
+
+    lab.call(charger_on)
+    load.set_protection(ovp_v=700)
+    load.set_input(True)
+    load.read("voltage")
+    assert load.check_errors() == ['-300,"Device-specific error; OVP tripped, input off"']
+
+
+def test_ac_source_sag_is_seen_by_meter_and_analyzer(lab):
+    src = open_instrument("chroma.61800", lab.serve("chroma.61800", "grid"), name="grid")
+    meter = open_instrument("eastron.sdm630", lab.serve("eastron.sdm630", "meter"), name="meter")
+    src.identify()
+    src.set_voltage(240)
+    src.set_frequency(60)
+    assert meter.identify().model == "SDM630"
+    import time
+
+    time.sleep(1.05)  # the SDM630 refreshes once a second
+    assert meter.sample([("urms", 1), ("fu", None)]) == pytest.approx([240, 60], rel=1e-3)
+    src.voltage_event(120, 5.0)
+    time.sleep(1.05)
+    assert meter.read("urms", 2).value == pytest.approx(120, rel=1e-3)
+    src.safe_state()
+    assert src.check_errors() == []
+
+
+def test_ac_load_draws_through_the_charger(lab):
+    ev = open_instrument("chargebench.eve", lab.serve("chargebench.eve", "ev"), name="ev")
+    acl = open_instrument("chroma.63800", lab.serve("chroma.63800", "acl"), name="acl")
+    em24 = open_instrument("gavazzi.em24", lab.serve("gavazzi.em24", "em24"), name="em24")
+    acl.identify()
+    acl.set_current(10)
+    acl.set_power_factor(0.95)
+    acl.set_input(True)
+    ev.set_state("C")
+    import time
+
+    deadline = time.monotonic() + 5
+    while acl.read("current").value < 9 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert acl.read("current").value == pytest.approx(10, rel=1e-3)
+    time.sleep(0.55)  # EM24 refresh 500 ms
+    assert em24.read("irms", 1).value == pytest.approx(10, rel=2e-3)
+    assert em24.identify().model == "EM24DINAV"
+    acl.safe_state()
+    ev.safe_state()
+
+
+def test_bev_over_socketcand(lab):
+    bev = open_instrument("chargebench.bev", lab.serve("chargebench.bev", "bat"), name="bat")
+    assert str(bev.identify()) == "CHARGEBENCH,BEV-1,BEV000042,1.4"
+    lab.call(lambda: setattr(lab.lab.dc, "output_on", True))
+    lab.call(lambda: setattr(lab.lab.dc, "source_voltage_v", 420.0))
+    lab.call(lambda: setattr(lab.lab.dc, "source_current_limit_a", 80.0))
+    bev.set_battery(400.0, 0.1)
+    bev.set_mode("BATT", 400.0)
+    bev.set_input(True)
+    v, i = bev.sample([("voltage", None), ("current", None)])
+    assert i == pytest.approx(80, rel=1e-2)  # (420 - 400) / 0.1 = 200 A, limited by the charger to 80 A
+    assert v == pytest.approx(408, rel=1e-2)
+    bev.transport.send(0x300, bytes.fromhex("1100FFFFFFFF0000"))  # a raw frame far beyond the rating
+    assert bev.check_errors() == ['256,"command rejected (value out of range)"']
+    bev.safe_state()
+    assert bev.read("current").value == 0.0
+    bev.close()
+
+
+def test_bev_on_python_can_virtual_bus(lab):
+    """In-process python-can 'virtual' bus: the emulator answers on its own thread, as a CAN node would."""
+    import can
+
+    from sim.can.bev import BevDevice
+
+    device = BevDevice("bat", lab.lab)
+    node = can.Bus(interface="virtual", channel="bev-test", receive_own_messages=False)
+    stop = threading.Event()
+
+    def respond() -> None:
+        while not stop.is_set():
+            msg = node.recv(timeout=0.05)
+            if msg is not None:
+                for rid, data in device.handle(msg.arbitration_id, bytes(msg.data)):
+                    node.send(can.Message(arbitration_id=rid, data=data, is_extended_id=False))
+
+    thread = threading.Thread(target=respond, daemon=True)
+    thread.start()
+    try:
+        bev = ChargebenchBev(CanTransport("virtual://bev-test", name="bat", timeout_s=1.0), name="bat")
+        assert bev.identify().model == "BEV-1"
+        assert bev.check_errors() == []
+        bev.close()
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        node.shutdown()
+
+
+def test_analyzer_values_are_held_for_the_update_interval(lab):
+    pw = open_instrument("hioki.pw", lab.serve("hioki.pw", "pw"), name="pw")
+    lab.call(lambda: setattr(lab.lab.dc, "output_on", True))
+    lab.call(lambda: setattr(lab.lab.dc, "source_voltage_v", 400.0))
+    first = [pw.read("urms", 4).value for _ in range(3)]
+    assert len(set(first)) < 3  # 3 queries well within 50 ms see at most two updates

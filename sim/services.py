@@ -12,7 +12,9 @@ Starter = Callable[[Any, Any, Any, dict[str, str]], Awaitable[tuple[dict[str, st
 SIM_SERVICES: list[Starter] = []
 
 # Modules whose import appends their starters to SIM_SERVICES (one line per area).
-AREAS: list[str] = []
+AREAS: list[str] = [
+    "sim.dc",  # the DC charger: power stage and SECC (DIN 70121 / ISO 15118)
+]
 
 
 def load() -> list[Starter]:

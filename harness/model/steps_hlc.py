@@ -1,5 +1,115 @@
-"""Step models for high-level communication as the EV (SLAC, SDP, DIN 70121, ISO 15118)."""
+"""Step models for high-level communication as the EV (SDP, V2GTP, DIN SPEC 70121, ISO 15118-2/-20).
+
+A session runs in the background once ``hlc.start`` returns; later steps change what the EV asks for,
+stop it, and judge what was recorded (response times at the socket, response codes, phase durations)
+or compare what the charger reported with what an instrument measured.
+"""
 
 from __future__ import annotations
 
-HLC_STEPS: tuple[type, ...] = ()
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Strict
+from .steps import Number, StepBase
+
+Phase = Literal["sdp", "connected", "session", "authorized", "parameters", "cable_check", "pre_charge", "pre_charged",
+                "charging", "stopping", "welding", "stopped", "ended"]
+Name = Field(pattern=r"^[a-z][a-z0-9_]*$")
+
+
+class HlcDeviation(Strict):
+    """A deliberate departure from the good sequence when the EV is about to send ``at``."""
+
+    kind: Literal["out_of_sequence", "wrong_session_id", "invalid_parameter", "withhold", "late",
+                  "drop_connection", "bad_header"]
+    at: str = Field(pattern=r"^[A-Za-z_]+Req$")
+    send: str | None = Field(default=None, pattern=r"^[A-Za-z_]+Req$", description="out_of_sequence: sent instead")
+    delay_s: float = Field(default=0.0, ge=0, le=600, description="late: virtual seconds")
+    close_wait_s: float = Field(default=5.0, gt=0, le=600, description="wait for the charger to close TCP")
+
+
+class HlcStart(StepBase):
+    """Start an EV session (SDP, TCP, supportedAppProtocol, the protocol's sequence) and wait for a phase."""
+
+    action: Literal["hlc.start"]
+    protocol: Literal["din70121", "iso15118-2", "iso15118-20"]
+    energy: Literal["DC", "AC", "DC_BPT"] = "DC"
+    payment: Literal["EIM", "PnC"] = "EIM"
+    target_current_a: Number = 100.0
+    soc_pct: Number = 30.0
+    max_voltage_v: Number | None = Field(default=None, description="EVMaximumVoltageLimit (default from the "
+                                                                      "battery model)")
+    stop_after_s: Number | None = Field(default=None, description="charge-loop seconds before the EV stops")
+    deviation: HlcDeviation | None = None
+    wait_for: Phase = "charging"
+    timeout_s: Number = 120.0
+
+
+class HlcWait(StepBase):
+    """Wait until the session reaches a phase (or ends); ERROR-free: a session that ends early is recorded."""
+
+    action: Literal["hlc.wait"]
+    phase: Phase
+    timeout_s: Number = 60.0
+
+
+class HlcSetTarget(StepBase):
+    """Change the current the EV asks for in the charge loop."""
+
+    action: Literal["hlc.set_target"]
+    current_a: Number
+
+
+class HlcStop(StepBase):
+    """End charging as the EV: normally (PowerDelivery stop, welding detection, SessionStop) or as an
+    emergency (EVReady false with an EVErrorCode in CurrentDemandReq)."""
+
+    action: Literal["hlc.stop"]
+    emergency: bool = False
+    abort: bool = Field(default=False, description="drop the connection at once (teardown); no session: no-op")
+    wait: bool = True
+    timeout_s: Number = 60.0
+
+
+class HlcCheck(StepBase):
+    """Judge one figure from the session record against a limit."""
+
+    action: Literal["hlc.check"]
+    name: str = Name
+    metric: Literal["response_time_max_ms", "response_time_median_ms", "failed_responses", "phase_duration_s",
+                    "closed_after_s", "session_completed", "sdp_security_tls", "sdp_response_time_ms",
+                    "precharge_error_v"]
+    message: str | None = Field(default=None, description="request name for response-time metrics")
+    phase: Phase | None = None
+    limit: str
+
+
+class HlcExpectCode(StepBase):
+    """Judge the answer to the deviation: 1 when its ResponseCode is one of ``codes``, else 0."""
+
+    action: Literal["hlc.expect_code"]
+    name: str = Name
+    codes: list[str] = Field(min_length=1)
+    limit: str
+
+
+class HlcCompare(StepBase):
+    """Compare what the charger reports (or the EV asked for) with an instrument reading, as
+    reported - measured (or in % of the measured value)."""
+
+    action: Literal["hlc.compare"]
+    name: str = Name
+    reported: Literal["present_voltage", "present_current", "target_current", "precharge_target"]
+    instrument: str
+    quantity: str
+    element: int | Literal["sigma"] | None = None
+    relative: bool = False
+    average: int = Field(default=5, ge=1, le=100)
+    declared_tolerance: bool = Field(default=False, description="judge against the charger's declared "
+                                                                "EVSECurrentRegulationTolerance")
+    limit: str
+
+
+HLC_STEPS: tuple[type, ...] = (HlcStart, HlcWait, HlcSetTarget, HlcStop, HlcCheck, HlcExpectCode, HlcCompare)

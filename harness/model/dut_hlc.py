@@ -1,0 +1,29 @@
+"""What a DC (or HLC-capable AC) charger declares about its high-level communication (PICS/PIXIT).
+
+Why separate from dut.py: one place for the HLC facts, so the base profile stays small.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Strict
+
+HlcProtocol = Literal["din70121", "iso15118-2", "iso15118-20"]
+
+
+class DutHlc(Strict):
+    """How to reach the charger's SECC and what it claims to support."""
+
+    protocols: list[HlcProtocol] = Field(min_length=1)
+    sdp: str | None = Field(default=None, description="unicast SDP target host:port, or sim://sdp on the "
+                                                          "virtual lab")
+    interface: str | None = Field(default=None, description="PLC modem's network interface: SDP multicast "
+                                                               "to ff02::1 on it (real benches)")
+    payment: list[Literal["EIM", "PnC"]] = Field(default_factory=lambda: ["EIM"])
+    tls: bool = Field(default=False, description="offers TLS (ISO 15118-2/-20)")
+    energy_modes: list[Literal["DC", "AC", "DC_BPT", "AC_BPT"]] = Field(default_factory=lambda: ["DC"])
+    min_voltage_v: float = Field(default=150.0, ge=0, le=1500)
+    current_tolerance_a: float = Field(default=5.0, gt=0, description="declared EVSECurrentRegulationTolerance")

@@ -1,0 +1,44 @@
+"""Defects of the simulated DC charger: each breaks one rule a DIN 70121 / ISO 15118 / IEC 61851-23 test
+checks. ``catches`` lists every suite test meant to catch it, comma-separated."""
+
+from __future__ import annotations
+
+from ..defects import Defect, register
+
+
+def _d(name: str, sentence: str, *tests: str) -> Defect:
+    return Defect(name, sentence, ", ".join(tests))
+
+
+register(
+    _d("dc_pilot_duty_wrong", "The DC charger's pilot runs at 10 % duty instead of 5 % (HLC required).",
+       "din70121-dc:DIN-01"),
+    _d("dc_sdp_offers_tls", "The SDP response offers TLS (security 0x00) although the session is DIN 70121, "
+       "which allows TCP without TLS only.", "din70121-dc:DIN-02"),
+    _d("dc_wrong_response_code", "SessionStopRes carries ResponseCode FAILED after a normal session.",
+       "din70121-dc:DIN-03"),
+    _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms).",
+       "din70121-dc:DIN-04"),
+    _d("dc_slow_cable_check", "Cable check (insulation test) takes 39 s: beyond the 38 s performance time, just "
+       "inside the EV's 40 s timeout.",
+       "din70121-dc:DIN-05"),
+    _d("dc_precharge_offset", "Precharge settles 30 V above the EV's target while reporting the target.",
+       "din70121-dc:DIN-06"),
+    _d("dc_voltage_report_offset", "EVSEPresentVoltage reads 15 V above the real output voltage.",
+       "din70121-dc:DIN-07"),
+    _d("dc_current_report_high", "EVSEPresentCurrent reads 4 % above the real output current.",
+       "din70121-dc:DIN-08"),
+    _d("dc_current_overshoot", "The output current settles 10 % above the EV's target current.",
+       "din70121-dc:DIN-09"),
+    _d("dc_no_sequence_check", "Requests out of sequence are answered as if they were in order.",
+       "din70121-dc:DIN-10"),
+    _d("dc_ignores_session_id", "Requests with a wrong SessionID are accepted.", "din70121-dc:DIN-11"),
+    _d("dc_no_sequence_timeout", "The charger never closes TCP when the EV stops sending requests.",
+       "din70121-dc:DIN-12"),
+    _d("dc_accepts_wrong_parameter", "The charger accepts an AC energy transfer type and a payment option it "
+       "did not offer.", "din70121-dc:DIN-13"),
+    _d("dc_slow_current_rampdown", "After PowerDelivery(stop) the current falls at 5 A/s instead of >= 100 A/s.",
+       "din70121-dc:DIN-14"),
+    _d("dc_ignores_emergency_stop", "The charger keeps delivering current when the EV reports an error "
+       "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
+)

@@ -1,0 +1,173 @@
+"""The simulated charger's communication controller (SECC): SDP on UDP, V2G on TCP, the
+supportedAppProtocol handshake, then one protocol's message set (DIN SPEC 70121 / ISO 15118-2 / -20).
+
+Sequence rules (ISO 15118-2 [V2G2-538..540], DIN SPEC 70121 alike): a request out of order gets
+FAILED_SequenceError, a wrong session id FAILED_UnknownSession, and the charger then closes TCP; with no
+request for V2G_SECC_Sequence_Timeout (60 s, virtual time) it closes TCP too.
+Message response delays are real time; process durations (cable check, ramps) are virtual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+from typing import Any
+
+from harness.protocols.iso15118 import exi
+
+from . import frames
+from .secc_din import DinSecc
+
+SEQUENCE_TIMEOUT_S = 60.0
+LATE_CURRENT_DEMAND_S = 0.060
+APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc}
+
+
+class SeccSession:
+    def __init__(self, lab: Any, defects: set[str], reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.lab, self.defects, self.reader, self.writer = lab, defects, reader, writer
+        self.dc = lab.dc_side
+        self.stage = self.dc.stage
+        self.session_id = "00"
+        self.precharge_v: float | None = None
+        self.lax = "dc_accepts_wrong_parameter" in defects
+        self.last_t = self.now()
+        self.proto: Any = None
+
+    def now(self) -> float:
+        return self.lab.now()
+
+    def cp_state(self) -> str:
+        return self.lab.ev.state
+
+    async def _next(self) -> tuple[int, bytes] | None:
+        """The next frame, or None when the sequence timeout expired (checked on the virtual clock)."""
+        task = asyncio.ensure_future(frames.read_frame(self.reader))
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=0.02)
+                if done:
+                    return task.result()
+                if (self.now() - self.last_t > SEQUENCE_TIMEOUT_S
+                        and "dc_no_sequence_timeout" not in self.defects):
+                    return None
+        finally:
+            if not task.done():
+                task.cancel()
+
+    async def send(self, payload: bytes, delay_s: float = 0.0) -> None:
+        if delay_s:
+            await asyncio.sleep(delay_s)
+        self.writer.write(frames.frame(frames.EXI, payload))
+        await self.writer.drain()
+
+    async def fail(self, name: str, code: str) -> None:
+        (res_name, body), = self.proto.failed(name, code).items()
+        await self.send(exi.encode(self.proto.wrap(res_name, body), self.proto.namespace))
+
+    async def run(self) -> None:
+        try:
+            got = await self._next()
+            if got is None or not await self._sap(got[1]):
+                return
+            allowed = set(self.proto.first)
+            while True:
+                got = await self._next()
+                if got is None:
+                    return
+                self.last_t = self.now()
+                allowed = await self._one(got[1], allowed)
+                if allowed is None:
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError, frames.FrameError):
+            return
+        finally:
+            self.stage.stop(self.now())  # loss of communication: controlled shutdown
+            self.dc.ev_contactor(self.now(), False)
+            self.writer.close()
+
+    async def _sap(self, payload: bytes) -> bool:
+        req = exi.decode(payload, exi.APP_PROTOCOL)["supportedAppProtocolReq"]
+        offered = sorted(req.get("AppProtocol", []), key=lambda p: p.get("Priority", 99))
+        chosen = next((p for p in offered if p.get("ProtocolNamespace") in APP_PROTOCOLS), None)
+        if chosen is None:
+            res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
+            await self.send(exi.encode(res, exi.APP_PROTOCOL))
+            return False
+        self.proto = APP_PROTOCOLS[chosen["ProtocolNamespace"]](self)
+        res = {"supportedAppProtocolRes": {"ResponseCode": "OK_SuccessfulNegotiation",
+                                           "SchemaID": chosen["SchemaID"]}}
+        await self.send(exi.encode(res, exi.APP_PROTOCOL))
+        return True
+
+    async def _one(self, payload: bytes, allowed: set[str]) -> set[str] | None:
+        """Answer one request; the next allowed set, or None to close the connection."""
+        p = self.proto
+        try:
+            name, body, sid = p.unwrap(exi.decode(payload, p.namespace))
+        except Exception:  # noqa: BLE001 - an undecodable request ends the session
+            return None
+        if name == "SessionSetupReq" and "SessionSetupReq" in allowed:
+            self.session_id = secrets.token_hex(8).upper()
+        elif sid != self.session_id and "dc_ignores_session_id" not in self.defects:
+            await self.fail(name, "FAILED_UnknownSession")
+            return None
+        if name not in allowed and "dc_no_sequence_check" not in self.defects:
+            await self.fail(name, "FAILED_SequenceError")
+            return None
+        try:
+            res, nxt = p.handle(name, body)
+        except KeyError:
+            await self.fail(name, "FAILED_SequenceError")
+            return None
+        res_name = name[:-3] + "Res"
+        message = res if res_name in res and len(res) == 1 else p.wrap(res_name, res)
+        late = name == "CurrentDemandReq" and "dc_late_current_demand" in self.defects
+        delay = LATE_CURRENT_DEMAND_S if late else 0.0
+        await self.send(exi.encode(message, p.namespace), delay)
+        if str(res.get("ResponseCode", "OK")).startswith("FAILED") or not nxt:
+            return None
+        return nxt
+
+
+async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
+                interface: str | None = None) -> tuple[dict[str, str], Any]:
+    """TCP server plus SDP responder; returns ({'sim://secc': 'host:port', 'sim://sdp': ...}, stop)."""
+    sessions: set[asyncio.Task] = set()
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        task = asyncio.current_task()
+        sessions.add(task)
+        try:
+            await SeccSession(lab, defects, reader, writer).run()
+        finally:
+            sessions.discard(task)
+
+    server = await asyncio.start_server(client, host, 0)
+    port = server.sockets[0].getsockname()[1]
+    security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
+
+    class Sdp(asyncio.DatagramProtocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport = transport
+
+        def datagram_received(self, data: bytes, addr: Any) -> None:
+            answer = frames.sdp_answer(data, host, port, security)
+            if answer is not None:
+                self.transport.sendto(answer, addr)
+
+    loop = asyncio.get_running_loop()
+    sdp_transport, _ = await loop.create_datagram_endpoint(Sdp, local_addr=(host, 0))
+    sdp_port = sdp_transport.get_extra_info("sockname")[1]
+
+    async def stop() -> None:
+        server.close()
+        sdp_transport.close()
+        for task in list(sessions):
+            task.cancel()
+
+    return {"sim://secc": f"{host}:{port}", "sim://sdp": f"{host}:{sdp_port}"}, stop

@@ -1,0 +1,47 @@
+"""DIN SPEC 70121 DC on the virtual lab: every test PASSes on the good charger, and each DC defect makes
+exactly the test meant to catch it FAIL while the other tests run with it keep their PASS (by default a
+canary set; CHARGEBENCH_FULL_MATRIX=1 runs the whole suite per defect)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Verdict
+
+from .labrun import DUTS, SUITES, catches, run_matrix, run_suite
+
+SUITE = SUITES / "din70121_dc.yaml"
+DUT = DUTS / "ccs1_dc_150kw.yaml"
+DIN = catches("din70121-dc")
+
+
+@pytest.fixture(scope="module")
+def clean():
+    return run_suite(SUITE, DUT)
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return run_matrix(SUITE, DUT, DIN, {"DIN-01", "DIN-03", "DIN-10"})
+
+
+def test_clean_run_passes(clean) -> None:
+    assert clean.status == "completed"
+    bad = [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
+    assert not bad
+    assert len(clean.tests) == 15
+
+
+def test_every_test_has_a_defect(clean) -> None:
+    assert {t.id for t in clean.tests} == set(DIN.values())
+
+
+@pytest.mark.parametrize("defect", sorted(DIN))
+def test_defect_fails_its_test_only(defect: str, clean, matrix) -> None:
+    record = matrix[defect]
+    target = DIN[defect]
+    verdicts = {t.id: t.verdict for t in record.tests}
+    assert verdicts[target] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == target)
+    others = {k: (v, next(t.reason for t in record.tests if t.id == k)) for k, v in verdicts.items()
+              if k != target and v is not Verdict.PASS}
+    assert not others

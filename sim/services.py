@@ -13,6 +13,7 @@ SIM_SERVICES: list[Starter] = []
 
 # Modules whose import appends their starters to SIM_SERVICES (one line per area).
 AREAS: list[str] = [
+    "sim.ocpp",  # the charger's OCPP client (1.6J / 2.0.1), when the DUT profile has an ocpp: section
     "sim.dc",  # the DC charger: power stage and SECC (DIN 70121 / ISO 15118)
 ]
 

@@ -7,6 +7,7 @@ from enum import Enum
 from pydantic import Field
 
 from .base import Strict
+from .dut_ocpp import OcppSection
 from .dut_hlc import DutHlc
 
 
@@ -58,6 +59,7 @@ class DutProfile(Strict):
     protocols: list[str] = Field(default_factory=list, description="e.g. IEC61851-1, DIN70121, OCPP1.6J")
     features: list[str] = Field(default_factory=list, description="capability flags a test may require")
     control: DutControl | None = None
+    ocpp: OcppSection = Field(default=None, description="OCPP claims and CSMS settings (dut_ocpp.py)")
     hlc: DutHlc | None = None  # high-level communication (DIN 70121 / ISO 15118), harness/model/dut_hlc.py
 
     def claims(self) -> set[str]:

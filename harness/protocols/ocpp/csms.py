@@ -83,6 +83,7 @@ class Csms:
                 old = self.chargers.get(cp_id)
                 if old is not None:  # a version change keeps what the test already set up
                     ch.history, ch.findings, ch.forbidden, ch.cond = old.history, old.findings, old.forbidden, old.cond
+                    ch.forbid_until_accepted = old.forbid_until_accepted
                     ch.strict_schema = old.strict_schema
                 self.chargers[cp_id] = ch
             return ch

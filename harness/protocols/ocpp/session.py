@@ -80,6 +80,7 @@ class Charger:
     findings: list[Finding] = field(default_factory=list)
     forbidden: set[str] = field(default_factory=set)
     strict_schema: bool = True
+    forbid_until_accepted: bool = False
     session: Session | None = None
     cond: threading.Condition = field(default_factory=threading.Condition)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -179,6 +180,8 @@ class Session:
         text = frames.pack_result(frame.unique_id, reply)
         await self._send(text)
         ch.add("tx", frames.CALLRESULT, frame.unique_id, action, reply, time.time())
+        if action == "BootNotification" and reply.get("status") == "Accepted" and ch.forbid_until_accepted:
+            ch.forbidden.clear()
         hook = self.after.get(action)
         if hook is not None:
             res = hook(self, payload, reply)

@@ -46,6 +46,7 @@ DEFECTS: dict[str, Defect] = {d.name: d for d in [
 # Modules whose import registers more defects with ``register`` (one line per area, e.g. "sim.ocpp.defects").
 AREAS: list[str] = [
     "sim.dc.defects",
+    "sim.ocpp.defects",
 ]
 
 

@@ -207,6 +207,57 @@ def sim(ctx: typer.Context) -> None:
     raise typer.Exit(sim_main(list(ctx.args)))
 
 
+bench_app = typer.Typer(no_args_is_help=True, help="Check a bench: identities, error queues, calibration.")
+app.add_typer(bench_app, name="bench")
+CAL_STYLE = {"valid": "green", "due_soon": "yellow", "expired": "red", "missing": "red"}
+
+
+@bench_app.command("check")
+def bench_check(
+    bench: Annotated[Path, typer.Argument(help="bench config")] = DEFAULT_BENCH,
+    dut: Annotated[Path, typer.Option(help="DUT profile (the virtual lab simulates this charger)")] = DEFAULT_DUT,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write the result as JSON")] = None,
+) -> None:
+    """Connect to every instrument, compare identities with the config, report calibration status.
+    Exit 0 all good, 1 a calibration expired or missing, 3 an instrument unreachable or wrong."""
+    from .engine.bench_check import check_bench
+    from .engine.virtual_lab import VirtualLabError, VirtualLabProcess
+
+    bench, dut = _default(bench), _default(dut)
+    try:
+        cfg = load(bench, BenchConfig)
+        load(dut, DutProfile)
+    except LoadError as exc:
+        _bad_input(exc)
+    lab = None
+    try:
+        if cfg.virtual_lab is not None:
+            lab = VirtualLabProcess(bench, dut, [], cfg.virtual_lab.time_scale)
+        result = check_bench(cfg, lab.resolve if lab else (lambda a: a))
+    except VirtualLabError as exc:
+        _say_err(f"virtual lab: {exc}")
+        raise typer.Exit(3) from None
+    finally:
+        if lab is not None:
+            lab.stop()
+    table = Table(title=f"bench {cfg.id}: {'OK' if result.exit_code == 0 else 'NOT READY'}")
+    for col in ("Instrument", "Reported identity", "Identity", "Errors", "Calibration due"):
+        table.add_column(col)
+    for i in result.instruments:
+        ident = "—" if i.identity_ok is None else ("[green]OK[/]" if i.identity_ok else "[red]MISMATCH[/]")
+        if not i.reachable:
+            ident = "[red]UNREACHABLE[/]"
+        cal = f"[{CAL_STYLE[i.calibration]}]{i.calibration}[/] {i.calibration_due or ''}"
+        table.add_row(f"{i.name} ({i.driver})", i.identity or "—", ident, "; ".join(i.errors) or "none", cal)
+    console.print(table)
+    for i in result.instruments:
+        if i.problem:
+            console.print(f"{i.name}: {i.problem}", markup=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n")
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     try:
         app()

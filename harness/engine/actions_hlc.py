@@ -35,6 +35,10 @@ def _dialect(protocol: str, energy: str) -> Any:
         from ..protocols.iso15118.dialect_din import DinDialect
 
         return DinDialect()
+    if protocol == "iso15118-2" and energy in ("DC", "AC"):
+        from ..protocols.iso15118.dialect_iso2 import Iso2Dialect
+
+        return Iso2Dialect(energy)
     raise StepError(f"the EV side does not implement {protocol} {energy} yet")
 
 

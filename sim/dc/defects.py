@@ -7,14 +7,16 @@ from ..defects import Defect, register
 
 
 def _d(name: str, sentence: str, *tests: str) -> Defect:
-    return Defect(name, sentence, ", ".join(tests))
+    """A DIN test id also names the same check in the ISO 15118-2 DC suite (same number)."""
+    more = [f"iso15118-2:ISO2-DC-{t.rsplit('-', 1)[1]}" for t in tests if t.startswith("din70121-dc:DIN-")]
+    return Defect(name, sentence, ", ".join([*tests, *more]))
 
 
 register(
     _d("dc_pilot_duty_wrong", "The DC charger's pilot runs at 10 % duty instead of 5 % (HLC required).",
        "din70121-dc:DIN-01"),
-    _d("dc_sdp_offers_tls", "The SDP response offers TLS (security 0x00) although the session is DIN 70121, "
-       "which allows TCP without TLS only.", "din70121-dc:DIN-02"),
+    _d("dc_sdp_offers_tls", "The SDP response offers TLS (security 0x00) although the EV asked for TCP without TLS "
+       "(and DIN 70121 allows no TLS at all).", "din70121-dc:DIN-02"),
     _d("dc_wrong_response_code", "SessionStopRes carries ResponseCode FAILED after a normal session.",
        "din70121-dc:DIN-03"),
     _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms).",
@@ -35,8 +37,8 @@ register(
     _d("dc_ignores_session_id", "Requests with a wrong SessionID are accepted.", "din70121-dc:DIN-11"),
     _d("dc_no_sequence_timeout", "The charger never closes TCP when the EV stops sending requests.",
        "din70121-dc:DIN-12"),
-    _d("dc_accepts_wrong_parameter", "The charger accepts an AC energy transfer type and a payment option it "
-       "did not offer.", "din70121-dc:DIN-13"),
+    _d("dc_accepts_wrong_parameter", "The charger accepts an AC energy transfer type/mode and a payment option "
+       "it did not offer.", "din70121-dc:DIN-13"),
     _d("dc_slow_current_rampdown", "After PowerDelivery(stop) the current falls at 5 A/s instead of >= 100 A/s.",
        "din70121-dc:DIN-14"),
     _d("dc_ignores_emergency_stop", "The charger keeps delivering current when the EV reports an error "

@@ -18,10 +18,11 @@ from harness.protocols.iso15118 import exi
 
 from . import frames
 from .secc_din import DinSecc
+from .secc_iso2 import Iso2Secc
 
 SEQUENCE_TIMEOUT_S = 60.0
 LATE_CURRENT_DEMAND_S = 0.060
-APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc}
+APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace: Iso2Secc}
 
 
 class SeccSession:

@@ -33,6 +33,8 @@ class DinSecc:
     payment_req = "ServicePaymentSelectionReq"
     auth_req = "ContractAuthenticationReq"
     energy_types = ("DC_core", "DC_extended", "DC_combo_core", "DC_unique")
+    energy_key = "EVRequestedEnergyTransferType"
+    wrong_energy_code = "FAILED_WrongEnergyTransferType"
 
     def __init__(self, session: Any):
         self.s = session
@@ -87,9 +89,9 @@ class DinSecc:
         dc = {"DC_EVSEStatus": self.status()}
         extra = {
             "SessionSetupRes": {"EVSEID": "00"},
-            "ServiceDiscoveryRes": {"PaymentOptions": {"PaymentOption": ["ExternalPayment"]},
-                                    "ChargeService": self._service()},
+            "ServiceDiscoveryRes": self.discovery(),
             "ContractAuthenticationRes": {"EVSEProcessing": "Finished"},
+            "AuthorizationRes": {"EVSEProcessing": "Finished"},
             "ChargeParameterDiscoveryRes": {"EVSEProcessing": "Finished", **self.schedule(),
                                             "DC_EVSEChargeParameter": {**dc, **self.limits()}},
             "CableCheckRes": {**dc, "EVSEProcessing": "Finished"},
@@ -97,7 +99,8 @@ class DinSecc:
             "PowerDeliveryRes": dc,
             "CurrentDemandRes": {**dc, "EVSEPresentVoltage": self.present_v(),
                                  "EVSEPresentCurrent": self.present_i(), "EVSECurrentLimitAchieved": False,
-                                 "EVSEVoltageLimitAchieved": False, "EVSEPowerLimitAchieved": False},
+                                 "EVSEVoltageLimitAchieved": False, "EVSEPowerLimitAchieved": False,
+                                 **self.cd_extra()},
             "WeldingDetectionRes": {**dc, "EVSEPresentVoltage": self.present_v()},
         }
         body.update(extra.get(res, {}))
@@ -107,6 +110,19 @@ class DinSecc:
         return {"SAScheduleList": {"SAScheduleTuple": [{"SAScheduleTupleID": 1, "PMaxSchedule": {
             "PMaxScheduleID": 1, "PMaxScheduleEntry": [{"RelativeTimeInterval": {"start": 0}, "PMax": 32767}]}}]}}
 
+    def cd_extra(self) -> dict:
+        return {}
+
+    def setup(self) -> dict:
+        return {"ResponseCode": "OK_NewSessionEstablished", "EVSEID": "5A5A4558414D504C45"}
+
+    def discovery(self) -> dict:
+        return {"PaymentOptions": {"PaymentOption": ["ExternalPayment"]}, "ChargeService": self._service()}
+
+    @staticmethod
+    def starts(body: dict) -> bool:
+        return bool(body.get("ReadyToChargeState"))
+
     def _service(self) -> dict:
         return {"ServiceTag": {"ServiceID": 1, "ServiceCategory": "EVCharging"}, "FreeService": False,
                 "EnergyTransferType": "DC_extended"}
@@ -115,11 +131,9 @@ class DinSecc:
         t = self.s.now()
         st = self.s.stage
         if name == "SessionSetupReq":
-            return {"ResponseCode": "OK_NewSessionEstablished", "EVSEID": "5A5A4558414D504C45"}, \
-                {"ServiceDiscoveryReq"}
+            return self.setup(), {"ServiceDiscoveryReq"}
         if name == "ServiceDiscoveryReq":
-            return {"ResponseCode": "OK", "PaymentOptions": {"PaymentOption": ["ExternalPayment"]},
-                    "ChargeService": self._service()}, {self.payment_req}
+            return {"ResponseCode": "OK", **self.discovery()}, {self.payment_req}
         if name == self.payment_req:
             if body.get("SelectedPaymentOption") != "ExternalPayment" and not self.s.lax:
                 return self.failed(name, "FAILED_PaymentSelectionInvalid")[name[:-3] + "Res"], set()
@@ -128,9 +142,9 @@ class DinSecc:
             return {"ResponseCode": "OK", "EVSEProcessing": "Finished"}, {self.auth_req,
                                                                           "ChargeParameterDiscoveryReq"}
         if name == "ChargeParameterDiscoveryReq":
-            ok_type = body.get("EVRequestedEnergyTransferType") in self.energy_types
+            ok_type = body.get(self.energy_key) in self.energy_types
             if not ok_type and not self.s.lax:
-                return self.failed(name, "FAILED_WrongEnergyTransferType")["ChargeParameterDiscoveryRes"], set()
+                return self.failed(name, self.wrong_energy_code)["ChargeParameterDiscoveryRes"], set()
             p = body.get("DC_EVChargeParameter") or {}
             self.ev_max_v = num(p.get("EVMaximumVoltageLimit"), 500.0)
             return {"ResponseCode": "OK", "EVSEProcessing": "Finished", **self.schedule(),
@@ -150,7 +164,7 @@ class DinSecc:
             return {"ResponseCode": "OK", "DC_EVSEStatus": self.status(),
                     "EVSEPresentVoltage": self.present_v()}, {"PreChargeReq", "PowerDeliveryReq"}
         if name == "PowerDeliveryReq":
-            return self.power_delivery(t, bool(body.get("ReadyToChargeState")))
+            return self.power_delivery(t, self.starts(body))
         if name == "CurrentDemandReq":
             return self.current_demand(t, body)
         if name == "WeldingDetectionReq":
@@ -187,4 +201,5 @@ class DinSecc:
                 "EVSEPowerLimitAchieved": st.v_out * st.i_target >= r.max_power_w,
                 "EVSEMaximumVoltageLimit": pv(r.max_voltage_v, "V"),
                 "EVSEMaximumCurrentLimit": pv(r.max_current_a, "A"),
-                "EVSEMaximumPowerLimit": pv(r.max_power_w, "W")}, {"CurrentDemandReq", "PowerDeliveryReq"}
+                "EVSEMaximumPowerLimit": pv(r.max_power_w, "W"), **self.cd_extra()}, \
+            {"CurrentDemandReq", "PowerDeliveryReq"}

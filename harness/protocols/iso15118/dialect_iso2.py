@@ -1,0 +1,70 @@
+"""ISO 15118-2:2014 DC (and the parts of AC the EV needs) as the EV sends them: DIN's DC sequence with
+-2's names and fields (PaymentServiceSelection, Authorization, ChargeProgress, SAScheduleTupleID).
+"""
+
+from __future__ import annotations
+
+from . import exi
+from .battery import Battery
+from .dialect_din import Body, DinDialect
+from .values import num, pv
+
+
+class Iso2Dialect(DinDialect):
+    name = "iso15118-2"
+    namespace = exi.ISO2
+    sap = ("urn:iso:15118:2:2013:MsgDef", 2, 0)
+    # V2G_EVCC_Msg_Timeout (ISO 15118-2 Table 109 via reference/iso15118.md 4.3)
+    timeouts = {"CurrentDemandReq": 0.25, "PowerDeliveryReq": 5.0, "ServiceDetailReq": 5.0,
+                "PaymentDetailsReq": 5.0, "CertificateInstallationReq": 5.0}
+    payment_req = "PaymentServiceSelectionReq"
+    auth_req = "AuthorizationReq"
+    wrong_transfer_type = "AC_single_phase_core"  # -> FAILED_WrongEnergyTransferMode on a DC charger
+    wrong_payment = "Contract"  # without TLS a charger must not accept Plug & Charge
+
+    def __init__(self, energy: str = "DC") -> None:
+        self.energy = energy
+
+    def payment_selection(self, discovery: Body) -> Body:
+        service = (discovery.get("ChargeService") or {}).get("ServiceID", 1)
+        return {"SelectedPaymentOption": "ExternalPayment",
+                "SelectedServiceList": {"SelectedService": [{"ServiceID": service}]}}
+
+    def charge_parameters(self, bat: Battery, transfer: str = "DC_extended") -> Body:
+        if self.energy == "AC" and transfer == "DC_extended":
+            return {"RequestedEnergyTransferMode": "AC_single_phase_core",
+                    "AC_EVChargeParameter": {"EAmount": pv(20_000, "Wh"), "EVMaxVoltage": pv(400, "V"),
+                                             "EVMaxCurrent": pv(bat.max_current_a, "A"),
+                                             "EVMinCurrent": pv(6, "A")}}
+        return {"RequestedEnergyTransferMode": transfer,
+                "DC_EVChargeParameter": {
+                    "DC_EVStatus": self.ev_status(bat, ready=False),
+                    "EVMaximumCurrentLimit": pv(bat.max_current_a, "A"),
+                    "EVMaximumPowerLimit": pv(bat.max_power_w, "W"),
+                    "EVMaximumVoltageLimit": pv(bat.max_voltage_v, "V"),
+                    "FullSOC": 100, "BulkSOC": 80}}
+
+    def power_delivery(self, bat: Battery, start: bool, schedule_id: int | None) -> Body:
+        body: Body = {"ChargeProgress": "Start" if start else "Stop", "SAScheduleTupleID": schedule_id or 1}
+        if self.energy != "AC":
+            body["DC_EVPowerDeliveryParameter"] = {"DC_EVStatus": self.ev_status(bat),
+                                                   "ChargingComplete": not start}
+        return body
+
+    def session_stop(self) -> Body:
+        return {"ChargingSession": "Terminate"}
+
+    @staticmethod
+    def schedule_id(body: Body) -> int | None:
+        tuples = (body.get("SAScheduleList") or {}).get("SAScheduleTuple") or []
+        return tuples[0].get("SAScheduleTupleID") if tuples else None
+
+    def evse_limits(self, body: Body) -> dict[str, float | None]:
+        if "AC_EVSEChargeParameter" in body:
+            p = body["AC_EVSEChargeParameter"]
+            return {"max_current_a": num(p.get("EVSEMaxCurrent")), "max_voltage_v": num(p.get("EVSENominalVoltage")),
+                    "max_power_w": None, "min_current_a": None, "current_tolerance_a": None, "peak_ripple_a": None}
+        return super().evse_limits(body)
+
+    def evse_status(self, body: Body) -> Body:
+        return body.get("DC_EVSEStatus") or body.get("AC_EVSEStatus") or {}

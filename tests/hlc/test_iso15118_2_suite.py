@@ -1,0 +1,38 @@
+"""ISO 15118-2 DC (EIM) on the virtual lab: all PASS on the good charger; each DC defect fails the -2 test
+meant to catch it (with canaries kept at PASS)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Verdict
+
+from .labrun import DUTS, SUITES, catches, run_matrix, run_suite
+
+SUITE = SUITES / "iso15118_2.yaml"
+DUT = DUTS / "ccs2_dc_350kw.yaml"
+ISO2 = catches("iso15118-2")
+
+
+@pytest.fixture(scope="module")
+def clean():
+    return run_suite(SUITE, DUT)
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return run_matrix(SUITE, DUT, ISO2, {"ISO2-DC-03"})
+
+
+def test_clean_run_passes(clean) -> None:
+    assert clean.status == "completed"
+    assert not [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
+    assert {t.id for t in clean.tests} == set(ISO2.values())
+
+
+@pytest.mark.parametrize("defect", sorted(ISO2))
+def test_defect_fails_its_test_only(defect: str, matrix) -> None:
+    record = matrix[defect]
+    verdicts = {t.id: t.verdict for t in record.tests}
+    assert verdicts[ISO2[defect]] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == ISO2[defect])
+    assert not [(k, v) for k, v in verdicts.items() if k != ISO2[defect] and v is not Verdict.PASS]

@@ -25,11 +25,43 @@ class MessageSampler:
     """
 
     def __init__(self, namespace: str, rng: random.Random, max_items: int = 3,
-                 unicode: bool = True) -> None:
+                 unicode: bool = True, edge: bool = False) -> None:
         self.schema: Schema = load_schema(namespace)
         self.rng = rng
         self.max_items = max_items
         self.unicode = unicode
+        #: also draw values EXIficient encodes at the second level: empty text, and
+        #: integers / enumeration literals outside their datatype
+        self.edge = edge
+
+    def message_types(self) -> list[str]:
+        """Every message of the namespace: the Body members for DIN/-2, else the roots."""
+        roots = self.roots()
+        if roots != ["V2G_Message"]:
+            return roots
+        body = self._grammar_of("V2G_Message", "Body")
+        return sorted({p[1] for st in body.states for p in st[3] if p[0] == SE} - {"BodyElement"})
+
+    def message_of_type(self, name: str) -> dict:
+        """A message whose body (or root) is the message type name."""
+        if self.roots() != ["V2G_Message"]:
+            return self.message(name)
+        header = self._child_index("V2G_Message", "Header")
+        _code, child = self.schema.document.by_key[name]
+        assert child is not None and child >= 0
+        return {"V2G_Message": {"Header": self.element(header, 1),
+                                "Body": {name: self.element(child, 2)}}}
+
+    def _child_index(self, root: str, key: str) -> int:
+        _code, child = self.schema.document.by_key[root]
+        grammar = self.schema.grammars[child]  # type: ignore[index]
+        for st in grammar.states:
+            if key in st[1]:
+                return st[1][key][1]
+        raise KeyError(key)
+
+    def _grammar_of(self, root: str, key: str):
+        return self.schema.grammars[self._child_index(root, key)]
 
     def roots(self) -> list[str]:
         """The message roots: V2G_Message for DIN/-2, the Req/Res elements otherwise."""
@@ -69,15 +101,25 @@ class MessageSampler:
             if child >= 0:
                 value: object = self.element(child, depth + 1)
             else:
-                value = self.value(self.schema.datatypes[~child])
+                # attributes with invalid values would need EXI's third level: not drawn
+                value = self.value(self.schema.datatypes[~child], edge=kind != AT)
             if is_list:
                 obj.setdefault(key, []).append(value)
             else:
                 obj[key] = value
 
-    def value(self, dt: tuple) -> object:
+    def value(self, dt: tuple, edge: bool = True) -> object:
         rng = self.rng
         code = dt[0]
+        if edge and self.edge and rng.random() < 0.08:
+            if code in (STR, HEX, B64):
+                return ""
+            if code == NBIT:
+                return rng.choice([dt[2] - 1, dt[3] + 1])
+            if code == ENUM and isinstance(dt[1][0], str):
+                return "NotInTheSchema"
+            if code == UINT:
+                return -rng.randint(1, 99)
         if code == NBIT:
             return rng.randint(dt[2], dt[3])
         if code == UINT:

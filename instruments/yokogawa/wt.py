@@ -83,23 +83,25 @@ class YokogawaWT(PowerAnalyzer, ScpiInstrument):
             raise InstrumentError(self.name, f"element {element} is outside 1..{self.elements}")
         return str(element)
 
-    def select_items(self, items: list[tuple[str, int | str | None]]) -> None:
-        """Choose the numeric items that ``:NUMeric:NORMal:VALue?`` returns, in order (sent only on change)."""
+    def _selection(self, items: list[tuple[str, int | str | None]]) -> tuple[str | None, list[tuple[str, str]]]:
+        """The item-selection message for ``:NUMeric:NORMal:VALue?`` (None when already selected)."""
         wanted = [(FUNCTIONS[q], self._element_token(el)) for q, el in items]
         if wanted == self._items:
-            return
+            return None, wanted
         parts = [f":NUMeric:NORMal:NUMber {len(wanted)}"]
         parts += [f"ITEM{i} {fn},{el}" for i, (fn, el) in enumerate(wanted, start=1)]
-        self.send(";".join(parts))
-        self._items = wanted
+        return ";".join(parts), wanted
 
     def read_many(self, items: list[tuple[str, int | str | None]]) -> list[float]:
         """Read several quantities from one update of the instrument (one query)."""
         for q, _ in items:
             if q not in FUNCTIONS:
                 raise InstrumentError(self.name, f"has no quantity {q!r}")
-        self.select_items(items)
-        reply = self.ask(":NUMeric:NORMal:VALue?")
+        selection, wanted = self._selection(items)
+        # selection and query in one message: nothing (an acquisition thread) can come between them
+        self._items = []  # unknown until the instrument has answered
+        reply = self.ask(f"{selection};:NUMeric:NORMal:VALue?" if selection else ":NUMeric:NORMal:VALue?")
+        self._items = wanted
         fields = reply.split(",")
         if len(fields) != len(items):
             raise InstrumentReplyError(self.name, f"asked for {len(items)} values, got {len(fields)}: {reply!r}")

@@ -18,13 +18,15 @@ WT_OPEN = [(":COMMunicate:HEADer OFF;VERBose OFF", None), (":NUMeric:FORMat ASCi
 
 def test_wt_reads_several_items_in_one_update():
     t = TranscriptTransport(WT_OPEN + [
-        (":NUMeric:NORMal:NUMber 3;ITEM1 URMS,1;ITEM2 P,SIGMA;ITEM3 LAMBDA,2", None),
-        (":NUMeric:NORMal:VALue?", "230.12E+00,22.08E+03,NAN"),
+        (":NUMeric:NORMal:NUMber 3;ITEM1 URMS,1;ITEM2 P,SIGMA;ITEM3 LAMBDA,2;:NUMeric:NORMal:VALue?",
+         "230.12E+00,22.08E+03,NAN"),
+        (":NUMeric:NORMal:VALue?", "230.10E+00,22.07E+03,0.99"),  # same items: selection not resent
     ])
     wt = YokogawaWT(t, name="wt")
     assert wt.elements == 3
     u, p, pf = wt.sample([("urms", 1), ("p", "sigma"), ("lambda", 2)])
     assert (u, p) == (230.12, 22080.0) and math.isnan(pf)
+    assert wt.sample([("urms", 1), ("p", "sigma"), ("lambda", 2)])[2] == 0.99
     assert t.finished
 
 
@@ -63,8 +65,7 @@ def test_wt_refuses_before_writing():
 
 
 def test_wt_reading_outside_what_it_can_measure():
-    t = TranscriptTransport(WT_OPEN + [(":NUMeric:NORMal:NUMber 1;ITEM1 URMS,1", None),
-                                       (":NUMeric:NORMal:VALue?", "9.0E+30")])
+    t = TranscriptTransport(WT_OPEN + [(":NUMeric:NORMal:NUMber 1;ITEM1 URMS,1;:NUMeric:NORMal:VALue?", "9.0E+30")])
     with pytest.raises(InstrumentReplyError, match="urms reading 9e\\+30 V is outside"):
         YokogawaWT(t, name="wt").read("urms", 1)
 

@@ -23,7 +23,7 @@ from ..base.roles import LOAD_MODES, DcLoad
 DBC = Path(__file__).with_name("bev.dbc")
 MODE_CODES = {"CC": 1, "CV": 2, "CP": 3, "CR": 4, "BATT": 5}
 FAULTS = {0: "no fault", 1: "over-voltage protection", 2: "over-current protection",
-          3: "over-power protection", 256: "command rejected (value out of range)"}
+          3: "over-power protection", 4: "internal device fault", 256: "command rejected (value out of range)"}
 MODELS = {0x0B01: "BEV-1"}
 # model limits, checked before any frame is sent
 LIMITS = {"CC": strict_range(0, 500), "CV": strict_range(0, 1000), "CP": strict_range(0, 360_000),

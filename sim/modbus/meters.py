@@ -157,8 +157,12 @@ class MeterEmulator:
             for conn in list(self.server.active_connections.values()):
                 conn.close()
             return None
-        if fault == "timeout":
-            await asyncio.sleep(30)
+        if fault == "timeout":  # no reply while the fault lasts (bounded, so the lab can always stop)
+            for _ in range(600):
+                if self.lab.faults.get(self.name) != "timeout":
+                    break
+                await asyncio.sleep(0.05)
+            return ExcCodes.GATEWAY_NO_RESPONSE
         if fault == "error":
             return ExcCodes.DEVICE_FAILURE
         if set_values is not None:

@@ -123,6 +123,9 @@ class SeccSession:
             await self.fail(name, "FAILED_SequenceError")
             return None
         res_name = name[:-3] + "Res"
+        log = getattr(self.lab, "secc_log", None)
+        if log is not None:
+            log.append({"protocol": p.namespace, "request": name, "code": res.get("ResponseCode")})
         message = res if res_name in res and len(res) == 1 else p.wrap(res_name, res)
         late = name == "CurrentDemandReq" and "dc_late_current_demand" in self.defects
         delay = LATE_CURRENT_DEMAND_S if late else 0.0
@@ -130,6 +133,17 @@ class SeccSession:
         if str(res.get("ResponseCode", "OK")).startswith("FAILED") or not nxt:
             return None
         return nxt
+
+
+def _multicast_socket(interface: str) -> socket.socket:
+    index = socket.if_nametoindex(interface)
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("::", 15118, 0, index))
+    group = socket.inet_pton(socket.AF_INET6, "ff02::1") + index.to_bytes(4, "little")
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, group)
+    sock.setblocking(False)
+    return sock
 
 
 async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
@@ -148,7 +162,15 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
         finally:
             sessions.discard(task)
 
-    server = await asyncio.start_server(client, host, 0)
+    server = None
+    for _ in range(50):  # ISO 15118-2 [V2G2-...]: the SECC's TCP port comes from the dynamic range 49152-65535
+        try:
+            server = await asyncio.start_server(client, host, secrets.randbelow(65536 - 49152) + 49152)
+            break
+        except OSError:
+            continue
+    if server is None:
+        raise OSError("no free TCP port in 49152-65535")
     port = server.sockets[0].getsockname()[1]
     security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
 
@@ -162,7 +184,10 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
                 self.transport.sendto(answer, addr)
 
     loop = asyncio.get_running_loop()
-    sdp_transport, _ = await loop.create_datagram_endpoint(Sdp, local_addr=(host, 0))
+    if interface is None:  # virtual lab: SDP unicast on loopback
+        sdp_transport, _ = await loop.create_datagram_endpoint(Sdp, local_addr=(host, 0))
+    else:  # a real link: SDP multicast to ff02::1 port 15118 on the interface
+        sdp_transport, _ = await loop.create_datagram_endpoint(Sdp, sock=_multicast_socket(interface))
     sdp_port = sdp_transport.get_extra_info("sockname")[1]
 
     async def stop() -> None:

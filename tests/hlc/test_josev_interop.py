@@ -1,0 +1,65 @@
+"""Sessions against a real peer nobody here wrote (Josev, PyPI iso15118 0.31.2), both ways, in a private
+network namespace. Slow (~20 s per session, two JVMs), so opt-in: CHARGEBENCH_JOSEV=1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from .labrun import ROOT
+
+PEER = ROOT / "tools" / "josev_peer"
+VENV = ROOT / ".venv-josev" / "bin" / "python"
+
+
+def _why_skip() -> str | None:
+    if os.environ.get("CHARGEBENCH_JOSEV") != "1":
+        return "Josev interop is opt-in (CHARGEBENCH_JOSEV=1; about 2 minutes)"
+    if not VENV.exists():
+        return "no .venv-josev: run tools/josev_peer/setup.sh"
+    if not shutil.which("java"):
+        return "no JRE: Josev's EXI codec needs java"
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0 and os.geteuid() != 0:
+        return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_why_skip() is not None, reason=_why_skip() or "")
+
+
+def _record(out: str) -> dict:
+    return json.loads(out[out.index("{"):])
+
+
+@pytest.mark.parametrize("protocol", ["din70121", "iso15118-2"])
+def test_our_ev_completes_against_josev_secc(protocol: str) -> None:
+    run = subprocess.run([str(PEER / "ev_vs_josev.sh"), protocol], capture_output=True, text=True, timeout=180)
+    rec = _record(run.stdout)
+    assert rec["outcome"] == "completed", (rec["outcome"], run.stderr[-2000:])
+    names = {e["request"] for e in rec["exchanges"]}
+    assert {"CableCheckReq", "PreChargeReq", "CurrentDemandReq", "WeldingDetectionReq", "SessionStopReq"} <= names
+
+
+@pytest.mark.parametrize(("deviation", "code"), [
+    ("out_of_sequence:ServiceDiscoveryReq:CurrentDemandReq", "FAILED_SequenceError"),
+    ("wrong_session_id:ServiceDiscoveryReq", "FAILED_UnknownSession"),
+])
+def test_deviations_sent_to_josev_secc(deviation: str, code: str) -> None:
+    run = subprocess.run([str(PEER / "ev_vs_josev.sh"), "iso15118-2", "--deviation", deviation],
+                         capture_output=True, text=True, timeout=180)
+    rec = _record(run.stdout)
+    dev = [e for e in rec["exchanges"] if e["deviation"]]
+    assert dev and dev[0]["code"] == code, rec
+
+
+@pytest.mark.parametrize("protocol", ["din70121", "iso15118-2"])
+def test_josev_ev_completes_against_our_charger(protocol: str) -> None:
+    run = subprocess.run([str(PEER / "josev_ev_vs_sim.sh"), protocol, "40"], capture_output=True, text=True,
+                         timeout=180)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "SessionStopRes received" in run.stdout

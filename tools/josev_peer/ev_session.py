@@ -1,0 +1,61 @@
+"""Run the harness's own EV side (the code under harness/protocols/iso15118) against a charger reached by
+SDP multicast on a network interface, and print the session record as JSON.
+
+Used against Josev's SECC (a peer nobody here wrote) inside tools/josev_peer/netns.sh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from harness.engine.actions_hlc import _dialect
+from harness.protocols.iso15118.battery import Battery
+from harness.protocols.iso15118.evcc import Evcc, Target, Timers
+from harness.protocols.iso15118.session import Deviation
+
+
+class RealClock:
+    def now(self) -> float:
+        return time.monotonic()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--protocol", default="din70121", choices=["din70121", "iso15118-2", "iso15118-20"])
+    ap.add_argument("--interface", default="veth1")
+    ap.add_argument("--loop-s", type=float, default=3.0, help="charge-loop seconds before the EV stops")
+    ap.add_argument("--deviation", help="kind:at[:send], e.g. out_of_sequence:ServiceDiscoveryReq:CurrentDemandReq")
+    ap.add_argument("--timeout", type=float, default=90.0)
+    ap.add_argument("--precharge-tolerance-v", type=float, default=20.0,
+                    help="Josev's simulated EVSE has no power stage (present voltage stays 1 V): use a huge value")
+    args = ap.parse_args(argv)
+    dev = None
+    if args.deviation:
+        kind, at, *rest = args.deviation.split(":")
+        dev = Deviation(kind=kind, at=at, send=rest[0] if rest else None)
+    # Josev's simulated EVSE answers slowly at first (JVM warm-up): real, generous per-message timeouts
+    dialect = _dialect(args.protocol, "DC")
+    dialect.timeouts = {k: max(v, 2.0) for k, v in dialect.timeouts.items()}
+    timers = Timers(loop_real_s=0.1, poll_real_s=0.1, precharge_tolerance_v=args.precharge_tolerance_v)
+    evcc = Evcc(dialect, Battery(soc_pct=40.0, target_current_a=50.0), Target(interface=args.interface),
+                RealClock(), timers, deviation=dev, stop_after_s=args.loop_s)
+    evcc.start()
+    evcc.join(args.timeout)
+    rec = evcc.record
+    out = {"protocol": args.protocol, "outcome": rec.outcome, "phase": rec.phase, "sdp": rec.sdp,
+           "charger_fault": rec.charger_fault, "closed_after_s": rec.closed_after_s,
+           "exchanges": [{"request": e.request, "response": e.response, "code": e.code, "deviation": e.deviation,
+                          "error": e.error,
+                          "ms": None if e.response_time_s is None else round(e.response_time_s * 1e3, 2)}
+                         for e in rec.exchanges]}
+    json.dump(out, sys.stdout, indent=1)
+    print()
+    ok = rec.outcome == "completed" or (dev is not None and (rec.outcome or "").startswith("deviation"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -59,9 +59,7 @@ class Row:
 
 
 def load_client() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "josev_bridge_client", REPO / "tools/josev_bridge/client.py"
-    )
+    spec = importlib.util.spec_from_file_location("josev_bridge_client", REPO / "tools/josev_bridge/client.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -93,7 +91,7 @@ def measure(line: dict[str, Any], codec: ModuleType, bridge: Any, repeat: int, b
     ns, msg, exi = line["namespace"], line["json"], bytes.fromhex(line["exi"])
     ours_enc = median_us(lambda: codec.encode(msg, ns), repeat)
     ours_dec = median_us(lambda: codec.decode(exi, ns), repeat)
-    bridge.timing(msg, ns, repeat=3)  # JIT warm-up for this message type
+    bridge.timing(msg, ns, repeat=3)  # and once more for this type right before its measurement
     jvm = bridge.timing(msg, ns, repeat=bridge_repeat)
     rt_enc = median_us(lambda: bridge.encode(msg, ns), bridge_repeat)
     rt_dec = median_us(lambda: bridge.decode(exi, ns), bridge_repeat)
@@ -109,6 +107,16 @@ def measure(line: dict[str, Any], codec: ModuleType, bridge: Any, repeat: int, b
     )
 
 
+def warm_up(lines: list[dict[str, Any]], bridge: Any, rounds: int = 3) -> None:
+    """Let the JVM compile its hot paths on every message type first, so no type pays for JIT alone."""
+    for _ in range(rounds):
+        for line in lines:
+            try:
+                bridge.decode(bridge.encode(line["json"], line["namespace"]), line["namespace"])
+            except Exception:  # measured (and reported) later
+                pass
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -119,13 +127,27 @@ def machine() -> str:
     except OSError:
         pass
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; {java[0] if java else 'java ?'}"
+        f"Python {platform.python_version()}; {java[0] if java else 'java ?'}; load average at the end {load}"
     )
 
 
-def render(rows: list[Row], command: str, version: str) -> str:
+def codec_revision(codec: ModuleType) -> str:
+    """Which codec was measured: the repository commit when it is imported from this checkout."""
+    where = Path(codec.__file__).resolve().parent
+    if not where.is_relative_to(REPO):
+        return f"imported from {where}"
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True).stdout.strip()
+
+    dirty = " plus uncommitted changes" if git("status", "--porcelain", "--", str(where)) else ""
+    return f"commit {git('rev-parse', '--short', 'HEAD')}{dirty}"
+
+
+def render(rows: list[Row], command: str, version: str, codec: str) -> str:
     def goal(row: Row) -> str:
         ok_ratio = min(row.ratio_enc, row.ratio_dec) >= RATIO_GOAL
         cd = "CurrentDemand" in row.id
@@ -138,6 +160,7 @@ def render(rows: list[Row], command: str, version: str) -> str:
         f"- Command: `{command}`",
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {machine()}",
+        f"- Our codec: harness.protocols.iso15118.exi, {codec}",
         f"- Java codec: Josev iso15118 0.31.2 EXICodec.jar, get_version() = {version}",
         "- Times are medians in microseconds per call, each message a corpus line (variant `typical`).",
         "  *in-JVM*: timed inside the bridge around the py4j call (Josev's own cost per message);",
@@ -174,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="substring of the corpus id, e.g. CurrentDemand")
     parser.add_argument("--variant", default="typical")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--codec-note", default="", help="e.g. which commit an exported codec tree is")
     args = parser.parse_args(argv)
 
     import harness.protocols.iso15118.exi as codec
@@ -186,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = representatives(args.variant, args.only)
     rows: list[Row] = []
     with client.BridgeClient() as bridge:
+        warm_up(lines, bridge)
         for line in lines:
             try:
                 rows.append(measure(line, codec, bridge, args.repeat, args.bridge_repeat))
@@ -194,13 +219,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             r = rows[-1]
             print(
-                f"{r.id:55s} ours {r.ours_enc:7.0f}/{r.ours_dec:7.0f} us"
-                f"  jvm {r.jvm_enc:7.0f}/{r.jvm_dec:7.0f} us",
+                f"{r.id:55s} ours {r.ours_enc:7.0f}/{r.ours_dec:7.0f} us  jvm {r.jvm_enc:7.0f}/{r.jvm_dec:7.0f} us",
                 file=sys.stderr,
             )
         version = bridge.version
     command = "python benchmarks/exi_vs_bridge.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    args.out.write_text(render(rows, command.strip(), version), encoding="utf-8")
+    args.out.write_text(
+        render(rows, command.strip(), version, " ".join(filter(None, [codec_revision(codec), args.codec_note]))),
+        encoding="utf-8",
+    )
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

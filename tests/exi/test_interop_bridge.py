@@ -41,35 +41,48 @@ FRESH_SEEDS = sample(("min", "max", "typical", "hits", "seed0"))
 Path_ = tuple[str, ...]
 
 
-def leaf_ranges() -> dict[tuple[str, Path_], tuple[int, int]]:
-    """Integer range of each leaf path per namespace, as the corpus shows it.
+Key = tuple[str, Path_]
 
-    The corpus holds every message at its schema minimum and maximum, so the observed range is the
-    schema's range: values drawn inside it give schema-valid messages without reading any XSD.
+
+def observed_ranges() -> tuple[dict[Key, tuple[int, int]], dict[Key, tuple[int, int]]]:
+    """Per namespace and JSON path: the range of each integer leaf and of each list's length.
+
+    The corpus holds every message at its schema minimum and maximum, so what it shows is the schema's
+    range (minInclusive..maxInclusive, minOccurs..maxOccurs): values drawn inside it give schema-valid
+    messages without reading any XSD.
     """
-    seen: dict[tuple[str, Path_], list[int]] = defaultdict(list)
+    ints: dict[Key, list[int]] = defaultdict(list)
+    lengths: dict[Key, list[int]] = defaultdict(list)
 
     def walk(ns: str, node: Any, path: Path_) -> None:
         if isinstance(node, dict):
             for k, v in node.items():
                 walk(ns, v, (*path, k))
         elif isinstance(node, list):
+            lengths[(ns, path)].append(len(node))
             for v in node:
                 walk(ns, v, path)
         elif isinstance(node, int) and not isinstance(node, bool):
-            seen[(ns, path)].append(node)
+            ints[(ns, path)].append(node)
 
     for line in CORPUS:
         walk(line["namespace"], line["json"], ())
-    return {key: (min(v), max(v)) for key, v in seen.items()}
+    return (
+        {key: (min(v), max(v)) for key, v in ints.items()},
+        {key: (min(v), max(v)) for key, v in lengths.items()},
+    )
 
 
-RANGES = leaf_ranges()
+INT_RANGES, LIST_LENGTHS = observed_ranges()
 
 
 @st.composite
 def fresh_messages(draw: st.DrawFn) -> tuple[str, dict]:
-    """A corpus message with every integer and boolean leaf redrawn within its range."""
+    """A corpus message with integer and boolean leaves redrawn and lists resized within their ranges.
+
+    Lists are refilled from their own items (with repeats), which puts identical strings in new places:
+    fresh string-table hits as well as fresh occurrence counts.
+    """
     line = draw(st.sampled_from(FRESH_SEEDS))
     ns = line["namespace"]
 
@@ -77,11 +90,14 @@ def fresh_messages(draw: st.DrawFn) -> tuple[str, dict]:
         if isinstance(node, dict):
             return {k: mutate(v, (*path, k)) for k, v in node.items()}
         if isinstance(node, list):
-            return [mutate(v, path) for v in node]
+            lo, hi = LIST_LENGTHS[(ns, path)]
+            n = draw(st.integers(max(lo, 1), min(hi, len(node) + 2)))
+            picks = draw(st.lists(st.sampled_from(node), min_size=n, max_size=n))
+            return [mutate(v, path) for v in picks]
         if isinstance(node, bool):
             return draw(st.booleans())
         if isinstance(node, int):
-            lo, hi = RANGES[(ns, path)]
+            lo, hi = INT_RANGES[(ns, path)]
             return draw(st.integers(lo, hi))
         return node
 

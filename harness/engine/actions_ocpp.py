@@ -33,9 +33,29 @@ from ..protocols.ocpp import ocmf
 from ..protocols.ocpp.expect import matches, messages_since, wait_for
 from ..protocols.ocpp.service import CsmsService
 from ..protocols.ocpp.session import CONNECT, REJECTED
-from .actions import ConditionNotReached, _record, action
+from .actions import ConditionNotReached, _record
+from .actions import action as _register
 from .context import Context, StepError
 from .services import SERVICE_FACTORIES
+
+
+def action(name: str):
+    """Register an OCPP action; anything unexpected inside it is a StepError (ERROR for this test only),
+    never an exception that ends the run."""
+
+    def wrap(fn):
+        def guarded(ctx: Context, step: Any) -> None:
+            try:
+                fn(ctx, step)
+            except (StepError, ConditionNotReached):
+                raise
+            except Exception as exc:
+                raise StepError(f"{name}: {type(exc).__name__}: {exc}") from exc
+
+        guarded.__name__ = fn.__name__
+        return _register(name)(guarded)
+
+    return wrap
 
 
 def _factory(dut: Any, bench: Any) -> CsmsService | None:
@@ -86,7 +106,12 @@ def csms_expect(ctx: Context, step: CsmsExpect) -> None:
     payload = svc.substitute(step.payload)
     timeout = ctx.number(step.timeout_s)
     since = svc.cursor.get(step.message, svc.mark) if step.order == "strict" else svc.mark
-    if step.since == "step":
+    previous = svc.last_seen.get(step.message) if step.interval else None
+    if step.interval and previous is None:
+        raise StepError(f"interval: no earlier {step.message} was expected in this test")
+    if previous is not None:
+        since = previous.seq
+    elif step.since == "step":
         since = ch.history[-1].seq if ch.history else 0
     t0 = ctx.clock.now()
     kind = 3 if step.reply else 2
@@ -102,7 +127,9 @@ def csms_expect(ctx: Context, step: CsmsExpect) -> None:
         return
     if seen.message is not None:
         svc.cursor[step.message] = seen.message.seq
-        arrived = max(0.0, (seen.message.mono - (ctx.clock._t0 + t0 / ctx.clock.time_scale)) * ctx.clock.time_scale)
+        svc.last_seen[step.message] = seen.message
+        origin = previous.mono if previous is not None else ctx.clock._t0 + t0 / ctx.clock.time_scale
+        arrived = max(0.0, (seen.message.mono - origin) * ctx.clock.time_scale)
         _timed(ctx, name, arrived, timeout, None, step.limit)
         return
     if seen.mismatch is not None:
@@ -121,6 +148,11 @@ def csms_call(ctx: Context, step: CsmsCall) -> None:
     payload = svc.substitute(step.payload)
     expect = svc.substitute(step.expect)
     timeout = ctx.number(step.timeout_s)
+    if "$tx" in json.dumps(step.payload) and svc.transaction_id() is None:
+        if step.check:
+            _timed(ctx, step.name or _snake(step.message) + "_reply", None, timeout,
+                   f"{step.message} needs a running transaction and the charger started none")
+        return
     try:
         out = svc.csms.call(svc.cp_id, step.message, payload, timeout / ctx.clock.time_scale,
                             validate=step.validate_payload)
@@ -162,15 +194,23 @@ def csms_forbid(ctx: Context, step: CsmsForbid) -> None:
 
 @action("csms.ready")
 def csms_ready(ctx: Context, step: CsmsReady) -> None:
+    """Connected and registered; a charger stuck unregistered (e.g. after a Rejected boot) is cycled once by
+    closing its connection, as a tester would power-cycle it, so one failed test does not sink the rest."""
     svc = _svc(ctx)
     ch = svc.charger()
     timeout = ctx.number(step.timeout_s)
-    end = ctx.clock.now() + timeout
-    while ctx.clock.now() < end:
-        if ch.session is not None and svc.registered():
+    start = ctx.clock.now()
+    cycled = False
+    while ctx.clock.now() - start < timeout:
+        if ch.session is not None and svc.registered() and not (step.idle and svc.transaction_id() is not None):
             return
+        if not cycled and ctx.clock.now() - start > timeout / 3 and ch.session is not None:
+            cycled = True
+            ctx.rundir.event("csms_cycle", reason="connected but not registered: closing the connection")
+            svc.csms.disconnect(svc.cp_id)
         ctx.clock.sleep(min(0.5, timeout / 20))
-    raise ConditionNotReached(f"the charger was not connected and registered within {timeout:g} s")
+    raise ConditionNotReached(f"the charger was not connected, registered{' and idle' if step.idle else ''} "
+                              f"within {timeout:g} s")
 
 
 @action("csms.mark")
@@ -279,6 +319,14 @@ def _meter_wh(ctx: Context, svc: CsmsService, timeout: float) -> float | None:
     return None
 
 
+def _sync(analyzer: Any) -> None:
+    """A query round trip, so the integrator command has been executed before the test goes on."""
+    try:
+        analyzer.identify()
+    except Exception:  # an analyzer without a cheap query: the suite's waits must cover it
+        pass
+
+
 @action("csms.energy_begin")
 def csms_energy_begin(ctx: Context, step: CsmsEnergyBegin) -> None:
     svc = _svc(ctx)
@@ -287,6 +335,7 @@ def csms_energy_begin(ctx: Context, step: CsmsEnergyBegin) -> None:
     analyzer.integration_reset()
     start = _meter_wh(ctx, svc, ctx.number(step.timeout_s))
     analyzer.integration_start()
+    _sync(analyzer)
     if start is None:
         raise StepError("the charger sent no energy register when asked (TriggerMessage MeterValues)")
     svc.energy_start = start  # type: ignore[attr-defined]
@@ -297,12 +346,13 @@ def csms_energy_check(ctx: Context, step: CsmsEnergyCheck) -> None:
     svc = _svc(ctx)
     analyzer = ctx.bench.instrument(step.instrument)
     analyzer.integration_stop()
+    _sync(analyzer)
     end = _meter_wh(ctx, svc, ctx.number(step.timeout_s))
     reading = analyzer.read("wp", "sigma")
     start = getattr(svc, "energy_start", None)
     name = step.name or "meter_error"
     if end is None or start is None or reading.value is None or reading.value <= 0:
-        _record(ctx, judge(name, None, "%", ctx.limit(step.limit), t=round(ctx.t(), 6),
+        _record(ctx, judge(name, None, "%", ctx.limit(step.limit), nominal=0.0, t=round(ctx.t(), 6),
                            missing_reason=f"no energy to compare (meter {start}->{end} Wh, analyzer "
                                           f"{reading.value} Wh)"))
         return

@@ -27,6 +27,8 @@ class CsmsExpect(StepBase):
                                                 "message after the previous expectation must match")
     nth: int = Field(default=1, ge=1, le=100)
     absent: bool = False
+    interval: bool = Field(default=False, description="the next one after the previous expected message of this "
+                           "action; its measurement is the time between the two (heartbeat period, boot retry)")
     reply: bool = Field(default=False, description="the charger's CALLRESULT to the CSMS's CALL of this action")
     since: Literal["mark", "step"] = Field(default="mark", description="mark: since the test (or csms.mark) "
                                            "began; step: only messages after this step starts")
@@ -68,10 +70,11 @@ class CsmsForbid(StepBase):
 
 
 class CsmsReady(StepBase):
-    """Wait until the charger is connected and its registration Accepted (setup; not a measurement)."""
+    """Wait until the charger is connected, registered and idle (setup; not a measurement)."""
 
     action: Literal["csms.ready"]
     timeout_s: Number = 60.0
+    idle: bool = Field(default=True, description="also wait until no transaction is running")
 
 
 class CsmsMark(StepBase):

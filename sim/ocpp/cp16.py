@@ -201,7 +201,7 @@ class ChargePoint16(Station):
         if self.tx is not None or not self.available:
             return {"status": "Rejected"}, None
         if self.ev_state() in "BCD":
-            if self.d("ocpp16_remote_start_rejected_when_plugged"):
+            if self.d("ocpp16_remote_start_rejected_when_plugged") and p.get("connectorId"):
                 return {"status": "Rejected"}, None
             if p.get("chargingProfile"):
                 self.add_profile(p["chargingProfile"], tx_bound=True)
@@ -232,7 +232,7 @@ class ChargePoint16(Station):
         return {"status": "Accepted"}, go
 
     async def _trigger(self, what: str, connector: int | None) -> Any:
-        if self.d("ocpp16_trigger_no_message"):
+        if self.d("ocpp16_trigger_no_message") and what in ("StatusNotification", "Heartbeat"):
             return None
         if what == "BootNotification":
             return self.boot
@@ -299,7 +299,7 @@ class ChargePoint16(Station):
         return {"status": "Accepted"}, None
 
     async def h_ClearChargingProfile(self, p: dict):
-        if self.d("ocpp16_clear_profile_unknown"):
+        if self.d("ocpp16_clear_profile_unknown") and p.get("id") is not None:
             return {"status": "Unknown"}, None
         found = self.clear_profiles(p.get("id"), p.get("chargingProfilePurpose"), p.get("stackLevel"))
         return {"status": "Accepted" if found else "Unknown"}, None
@@ -344,7 +344,7 @@ class ChargePoint16(Station):
         found = [cert_hash_data(pem) for kind, pem in self.installed if kind == p["certificateType"]]
         if self.d("ocpp16_cert_hash_wrong"):
             for f in found:
-                f["serialNumber"] = "00" + f["serialNumber"]
+                f["serialNumber"] = f["serialNumber"][:-1] + ("1" if f["serialNumber"][-1] == "0" else "0")
         return ({"status": "Accepted", "certificateHashData": found} if found else {"status": "NotFound"}), None
 
     async def h_DeleteCertificate(self, p: dict):

@@ -11,8 +11,8 @@ register(*[Defect(name, sentence, f"{suite}:{test}") for name, sentence, suite, 
      "TC_001_CS"),
     ("ocpp16_pending_ignores_calls", "While its registration is Pending the charge point answers "
      "GetConfiguration/ChangeConfiguration with a CallError.", S16, "TC_002_CS"),
-    ("ocpp16_remote_start_rejected_when_plugged", "RemoteStartTransaction is Rejected when the cable is "
-     "already plugged in.", S16, "TC_010_CS"),
+    ("ocpp16_remote_start_rejected_when_plugged", "RemoteStartTransaction naming connector 1 is Rejected "
+     "when the cable is already plugged in.", S16, "TC_010_CS"),
     ("ocpp16_remote_start_before_plug_lost", "A RemoteStartTransaction accepted before plug-in is forgotten: "
      "no transaction starts when the EV connects.", S16, "TC_011_1_CS"),
     ("ocpp16_stop_reason_local", "A remotely stopped transaction reports reason Local instead of Remote.", S16,
@@ -25,7 +25,8 @@ register(*[Defect(name, sentence, f"{suite}:{test}") for name, sentence, suite, 
     ("ocpp16_unlock_fails", "UnlockConnector answers UnlockFailed with no session running.", S16, "TC_017_1_CS"),
     ("ocpp16_datatransfer_accepts_any", "DataTransfer with an unknown vendorId is Accepted instead of "
      "UnknownVendorId.", S16, "TC_064_CS"),
-    ("ocpp16_trigger_no_message", "TriggerMessage is Accepted but the requested message is never sent.", S16,
+    ("ocpp16_trigger_no_message", "TriggerMessage for StatusNotification or Heartbeat is "
+     "Accepted but the message is never sent.", S16,
      "TC_054_CS"),
     ("ocpp16_composite_ignores_profile", "GetCompositeSchedule reports the rated current whatever profiles "
      "are installed.", S16, "TC_056_CS"),

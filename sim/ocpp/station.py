@@ -72,6 +72,8 @@ class Station:
         self._drop = asyncio.Event()
         self._wh = 0.0
         self._wh_t = lab.now()
+        self._ev_changes: asyncio.Queue[str] = asyncio.Queue()
+        self._ev_last = lab.ev.state
         self._hook_lab()
 
     def d(self, name: str) -> bool:
@@ -95,6 +97,13 @@ class Station:
             value = duty()
             return 100.0 if not self.energy_allowed and 0.0 < value < 100.0 else value
 
+        set_state = lab.set_ev_state
+
+        def set_state_and_tell(state: str) -> None:
+            set_state(state)
+            self._ev_changes.put_nowait(state)
+
+        lab.set_ev_state = set_state_and_tell  # every pilot state change reaches the OCPP side, in order
         lab._integrate = integrate_and_meter  # the charger's own meter sees what the lab delivers
         charger.duty_pct = gated_duty  # no PWM (state B1/C1) until a transaction is authorised
 
@@ -272,14 +281,21 @@ class Station:
             self.rpc = None
 
     async def _watch(self) -> None:
-        last = self.ev_state()
+        """Follow the EV's pilot state changes in order (none is lost while a CALL is outstanding)."""
+        limits = asyncio.ensure_future(self._limits())
+        try:
+            while True:
+                state = await self._ev_changes.get()
+                if state != self._ev_last:
+                    old, self._ev_last = self._ev_last, state
+                    with contextlib.suppress(Exception):
+                        await self.on_ev(old, state)
+        finally:
+            limits.cancel()
+
+    async def _limits(self) -> None:
         while True:
             await asyncio.sleep(POLL_S)
-            state = self.ev_state()
-            if state != last:
-                old, last = last, state
-                with contextlib.suppress(Exception):
-                    await self.on_ev(old, state)
             self.update_limit()
 
     async def stop(self) -> None:

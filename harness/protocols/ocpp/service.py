@@ -34,6 +34,7 @@ class CsmsService:
         self.test_key: object = None
         self.mark = 0
         self.cursor: dict[str, int] = {}
+        self.last_seen: dict[str, Any] = {}
         self.findings_mark = 0
         self.signing = "valid"
         self.variant = "valid"
@@ -95,6 +96,7 @@ class CsmsService:
             ch.strict_schema = self.cfg.strict_schema
             self.mark = ch.history[-1].seq if ch.history else 0
             self.cursor.clear()
+            self.last_seen.clear()
             self.findings_mark = len(ch.findings)
             self.signing = "valid"
             if self.cfg.password is not None:

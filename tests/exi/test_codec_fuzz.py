@@ -21,47 +21,13 @@ from harness.protocols.iso15118.exi import (
     ISO20_DC,
     ExiDecodeError,
     decode,
-    encode,
 )
-from harness.protocols.iso15118.exi.samples import MessageSampler
+from harness.protocols.iso15118.exi.fuzz import mutate, seed_corpus
 
 NAMESPACES = [APP_PROTOCOL, DIN, ISO2, ISO20_COMMON, ISO20_AC, ISO20_DC]
 
 
-def _seeds() -> list[tuple[str, bytes]]:
-    rng = random.Random(1234)
-    out = []
-    for ns in NAMESPACES:
-        sampler = MessageSampler(ns, rng, edge=True)
-        for name in sampler.message_types():
-            out.append((ns, encode(sampler.message_of_type(name), ns)))
-    return out
-
-
-SEEDS = _seeds()
-
-
-def mutate(data: bytes, rng: random.Random) -> bytes:
-    """Bit flips, byte overwrites, truncation, insertion and slice duplication."""
-    buf = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        op = rng.randrange(5)
-        if op == 0 and buf:
-            i = rng.randrange(len(buf) * 8)
-            buf[i >> 3] ^= 0x80 >> (i & 7)
-        elif op == 1 and buf:
-            buf[rng.randrange(len(buf))] = rng.randrange(256)
-        elif op == 2:
-            del buf[rng.randrange(len(buf) + 1):]
-        elif op == 3:
-            i = rng.randrange(len(buf) + 1)
-            buf[i:i] = rng.randbytes(rng.randint(1, 8))
-        elif buf:
-            i = rng.randrange(len(buf))
-            j = rng.randrange(i, len(buf)) + 1
-            k = rng.randrange(len(buf) + 1)
-            buf[k:k] = buf[i:j]
-    return bytes(buf)
+SEEDS = [(ns, data) for ns, data in seed_corpus(random.Random(1234), per_type=1) if ns in NAMESPACES]
 
 
 def check(data: bytes, namespace: str) -> None:

@@ -123,3 +123,12 @@ def test_signed_info_fragment_in_xmldsig_namespace() -> None:
     assert data.hex().startswith("808112b43a3a381d1797bbbbbb973b999737b93397aa2917b1b0b737b734")
     assert data.hex().endswith("0a0002040608370")
     assert decode(data, XMLDSIG) == SIGNED_INFO
+
+
+def test_josev_defaults_fill_jaxb_primitives_like_the_jar() -> None:
+    # the jar sends an absent SAScheduleTupleID as 0 (its JAXB field is a Java short)
+    message = {"V2G_Message": {"Header": {"SessionID": "6A92B02B"}, "Body": {"MeteringReceiptReq": {
+        "SessionID": "697E9E118B180874", "MeterInfo": {"MeterID": "T7abX"}}}}}
+    jar = "8098011aa4ac0ad0f410d2fd3c23163010e8380cc20075437616258400"
+    assert encode(message, ISO2, josev_defaults=True).hex() == jar
+    assert encode(message, ISO2).hex() != jar

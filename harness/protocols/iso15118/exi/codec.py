@@ -40,15 +40,16 @@ def _free_keys(grammar: Grammar, obj: dict) -> list[str]:
 
 
 class _Encoder:
-    __slots__ = ("w", "schema", "grammars", "datatypes", "strings", "strict")
+    __slots__ = ("w", "schema", "grammars", "datatypes", "strings", "strict", "josev_defaults")
 
-    def __init__(self, schema: Schema, learn_strings: bool, strict: bool) -> None:
+    def __init__(self, schema: Schema, learn_strings: bool, strict: bool, josev_defaults: bool) -> None:
         self.w = BitWriter()
         self.schema = schema
         self.grammars = schema.grammars
         self.datatypes = schema.datatypes
         self.strings = StringTables(learn_strings)
         self.strict = strict
+        self.josev_defaults = josev_defaults
 
     def element(self, grammar: Grammar, obj: object, path: str, depth: int) -> None:
         if not isinstance(obj, dict):
@@ -60,11 +61,15 @@ class _Encoder:
         list_keys = grammar.list_keys
         s = 0
         used = 0
+        fill = self.josev_defaults and grammar.defaults
         for key in _free_keys(grammar, obj) if grammar.free_order else grammar.order:
-            if key not in obj:
+            if key in obj:
+                used += 1
+                value = obj[key]
+            elif fill and key in grammar.defaults and key in states[s][1]:
+                value = grammar.defaults[key]
+            else:
                 continue
-            used += 1
-            value = obj[key]
             if value is None:
                 continue
             items = value if isinstance(value, list) and key in list_keys else (value,)
@@ -268,7 +273,7 @@ def _is_fragment(schema: Schema, root_name: str) -> bool:
 
 
 def encode(message: dict, namespace: str, *, learn_strings: bool = False,
-           strict: bool = False) -> bytes:
+           strict: bool = False, josev_defaults: bool = False) -> bytes:
     """Encode a message dict {root: content} to EXI for the given V2G namespace.
 
     learn_strings=False matches Josev (no string-table hits); True follows the EXI
@@ -276,9 +281,12 @@ def encode(message: dict, namespace: str, *, learn_strings: bool = False,
     strict=False writes values outside their datatype (an out-of-range n-bit integer, an
     unknown enumeration literal) as untyped characters, exactly as EXIficient does;
     strict=True raises ExiEncodeError for them instead.
+    josev_defaults=True also fills in what Josev's jar adds to a message that leaves out
+    fields its JAXB classes hold as Java primitives (0 / false), so the bytes equal the
+    jar's for such messages too (messages in the jar's own decoded form never need it).
     """
     schema = _schema(namespace, ExiEncodeError)
-    enc = _Encoder(schema, learn_strings, strict)
+    enc = _Encoder(schema, learn_strings, strict, josev_defaults)
     name = next(iter(message), "") if isinstance(message, dict) else ""
     fragment = _is_fragment(schema, name)
     enc.root(schema.fragment if fragment else schema.document, message, fragment)

@@ -61,6 +61,7 @@ class Grammar:
       (-1 when EE is first-level) and l2_ch is CH [untyped value].
     order: the JSON keys in the order the encoder emits them, unless free_order: then the
       message's own key order is kept (JAXB keeps repeated-choice content as one list).
+    defaults: values Josev's jar sends for keys a message leaves out (JAXB primitives).
     """
 
     states: tuple
@@ -68,6 +69,7 @@ class Grammar:
     list_keys: frozenset[str]
     free_order: bool
     attr_keys: tuple[str, ...]
+    defaults: dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,7 @@ class Schema:
 
 
 def _compile_grammar(raw: tuple) -> Grammar:
-    states_raw, order, free_order = raw
+    states_raw, order, free_order, defaults = raw
     states = []
     list_keys: set[str] = set()
     for width, prods, l2_width, ee2, ch2 in states_raw:
@@ -106,7 +108,7 @@ def _compile_grammar(raw: tuple) -> Grammar:
         states.append((width, by_key, ee, prods, l2_width, ee2, ch2))
     attr_keys = tuple(p[1] for st in states_raw for p in st[1] if p[0] == AT)  # noqa: B007
     attr_keys = tuple(k for k in order if k in attr_keys)
-    return Grammar(tuple(states), tuple(order), frozenset(list_keys), free_order, attr_keys)
+    return Grammar(tuple(states), tuple(order), frozenset(list_keys), free_order, attr_keys, defaults)
 
 
 def _root_set(entries: tuple, extra: int) -> RootSet:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .emit import build_tables, write_module
+from .josev_jaxb import JAXB_PRIMITIVES
 from .xsd import SchemaSet, XsdError
 
 #: table module name -> (root namespace of its schema set, loop_from)
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             schema = SchemaSet(args.xsd_dir, ns)
-            tables = build_tables(schema, ns, loop_from)
+            family = "iso20" if name.startswith("iso20") else name
+            tables = build_tables(schema, ns, loop_from, JAXB_PRIMITIVES.get(family, ()))
         except XsdError as exc:
             print(f"{name}: skipped ({exc})", file=sys.stderr)
             continue

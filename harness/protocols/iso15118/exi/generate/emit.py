@@ -4,14 +4,16 @@ Table layout (a generated Python module, so loading it is just an import of a .p
 
 - DATATYPES: tuple of datatype descriptors, e.g. ("nbit", 8, -128), ("uint",), ("str",),
   ("enum", ("A", "B")), ("hex",), ("b64",), ("bool",), ("int",), ("dec",), ("list", dt).
-- GRAMMARS: tuple of complex-type grammars; each is (states, order, free_order) where
+- GRAMMARS: tuple of complex-type grammars; each is (states, order, free_order, defaults):
   states = ((width, productions, l2 width, l2 EE code, l2 CH code), ...), and a
   production is (kind, key, child, next, is_list):
   kind is one of the runtime constants (AT, SE, EE, CH, ...), key the JSON key (the local
   name, or "value" for simple content), child a grammar index (>= 0) for complex children,
   -(datatype index + 1) for simple-typed children and AT/CH values, next the next state.
   order lists the JSON keys in the order the encoder visits them; free_order grammars
-  (repeated choices, mixed content) follow the order of the message's keys instead.
+  (repeated choices, mixed content) follow the order of the message's keys instead;
+  defaults maps keys Josev's JAXB classes hold as Java primitives to the value the jar
+  sends when the message leaves them out (see josev_jaxb.py).
 - DOCUMENT: ((local name, uri, child), ...) of global elements sorted by local name then uri.
 - FRAGMENT: the same for all element declarations, for EXI fragments (signatures).
 """
@@ -69,9 +71,13 @@ def datatype_descriptor(st: SimpleType, recurse: callable) -> tuple:
 class TableBuilder:
     """Collects grammars and datatypes of one schema set into table form."""
 
-    def __init__(self, schema: SchemaSet, loop_from: int | None = None) -> None:
+    def __init__(self, schema: SchemaSet, loop_from: int | None = None,
+                 jaxb_primitives: tuple[tuple[str, str, str], ...] = ()) -> None:
         self.schema = schema
         self.builder = GrammarBuilder(schema, loop_from)
+        self._primitives: dict[str, dict[str, object]] = {}
+        for cls, fld, jtype in jaxb_primitives:
+            self._primitives.setdefault(_norm(cls), {})[_norm(fld)] = False if jtype == "boolean" else 0
         self.datatypes: list[tuple] = []
         self._dt_index: dict[tuple, int] = {}
         self.grammars: list[tuple | None] = []
@@ -88,9 +94,9 @@ class TableBuilder:
         t = self.schema.element_type(decl)
         if isinstance(t, SimpleType):
             return -(self.datatype(t) + 1)
-        return self.grammar(t)
+        return self.grammar(t, decl.qname[1])
 
-    def grammar(self, ct: ComplexType) -> int:
+    def grammar(self, ct: ComplexType, element_name: str = "") -> int:
         key = id(ct)
         if key in self._g_index:
             return self._g_index[key]
@@ -134,7 +140,10 @@ class TableBuilder:
         for _o, k in sorted(se_keys):
             if k not in order:
                 order.append(k)
-        self.grammars[idx] = (tuple(out_states), tuple(order), _free_order(ct))
+        cls = _norm(ct.name[1] if ct.name else element_name)
+        fields = self._primitives.get(cls, {})
+        defaults = {k: fields[_norm(k)] for _o, k in se_keys if _norm(k) in fields}
+        self.grammars[idx] = (tuple(out_states), tuple(order), _free_order(ct), defaults)
         return idx
 
     def element_list(self, decls: list[ElementDecl]) -> tuple:
@@ -148,6 +157,11 @@ class TableBuilder:
             child = self.child_ref(group[0]) if len(types) == 1 else None
             out.append((qn[1], qn[0], child))
         return tuple(out)
+
+
+def _norm(name: str) -> str:
+    """JAXB class and field names drop underscores and change case: compare loosely."""
+    return name.replace("_", "").lower()
 
 
 def _attribute_phase_states(states: list) -> set[int]:
@@ -236,8 +250,9 @@ def _list_keys(ct: ComplexType) -> set[str]:
     return {k for k, v in counts.items() if v > 1}
 
 
-def build_tables(schema: SchemaSet, namespace: str, loop_from: int | None = None) -> dict:
-    tb = TableBuilder(schema, loop_from)
+def build_tables(schema: SchemaSet, namespace: str, loop_from: int | None = None,
+                 jaxb_primitives: tuple[tuple[str, str, str], ...] = ()) -> dict:
+    tb = TableBuilder(schema, loop_from, jaxb_primitives)
     document = tb.element_list(list(schema.elements.values()))
     for qn in sorted(schema.type_nodes):
         t = schema.type_by_name(qn)

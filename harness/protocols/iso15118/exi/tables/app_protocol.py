@@ -29,14 +29,15 @@ GRAMMARS = ((((1, ((1, 'AppProtocol', 1, 1, True),), 3, 0, 6),
    (2, ((1, 'AppProtocol', 1, 18, True), (2, '', 0, -1, False)), 1, -1, 1),
    (2, ((1, 'AppProtocol', 1, 19, True), (2, '', 0, -1, False)), 1, -1, 1),
    (2, ((1, 'AppProtocol', 1, 20, True), (2, '', 0, -1, False)), 1, -1, 1), (1, ((2, '', 0, -1, False),), 1, -1, 1)),
-  ('AppProtocol',), False),
+  ('AppProtocol',), False, {}),
  (((1, ((1, 'ProtocolNamespace', -1, 1, False),), 3, 0, 6), (1, ((1, 'VersionNumberMajor', -2, 2, False),), 2, 0, 2),
    (1, ((1, 'VersionNumberMinor', -2, 3, False),), 2, 0, 2), (1, ((1, 'SchemaID', -3, 4, False),), 2, 0, 2),
    (1, ((1, 'Priority', -4, 5, False),), 2, 0, 2), (1, ((2, '', 0, -1, False),), 1, -1, 1)),
-  ('ProtocolNamespace', 'VersionNumberMajor', 'VersionNumberMinor', 'SchemaID', 'Priority'), False),
+  ('ProtocolNamespace', 'VersionNumberMajor', 'VersionNumberMinor', 'SchemaID', 'Priority'), False,
+  {'Priority': 0, 'SchemaID': 0, 'VersionNumberMajor': 0, 'VersionNumberMinor': 0}),
  (((1, ((1, 'ResponseCode', -5, 1, False),), 3, 0, 6),
    (2, ((1, 'SchemaID', -3, 2, False), (2, '', 0, -1, False)), 1, -1, 1), (1, ((2, '', 0, -1, False),), 1, -1, 1)),
-  ('ResponseCode', 'SchemaID'), False))
+  ('ResponseCode', 'SchemaID'), False, {'SchemaID': 0}))
 DOCUMENT = (('supportedAppProtocolReq', 'urn:iso:15118:2:2010:AppProtocol', 0),
  ('supportedAppProtocolRes', 'urn:iso:15118:2:2010:AppProtocol', 2))
 FRAGMENT = (('AppProtocol', '', 1), ('Priority', '', -4), ('ProtocolNamespace', '', -1), ('ResponseCode', '', -5),

@@ -8,8 +8,9 @@ last second. An update interval that passes without a read is counted as missed,
 Step actions and the test share one connection: while a stream runs, the instrument's transport is wrapped
 so that every exchange (one query, one Modbus request, one CAN request and its answer) holds a lock.
 
-The streams live in a run service (harness.engine.services): the bench's safe state stops them all, so an
-acquisition never outlives its run, whatever the exit path.
+The streams live in a run service (harness.engine.services protocol), added to the bench's services by the
+first ``acquire.start`` of a run: the bench's safe state stops them all, so an acquisition never outlives
+its run, whatever the exit path (and runs that acquire nothing carry no extra service).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from typing import Any
 
 from instruments import InstrumentError
 from instruments.base.instrument import Instrument
-
-from .services import SERVICE_FACTORIES
 
 ROW_GROUP_S = 1.0  # flush to disk at least this often
 
@@ -200,10 +199,3 @@ class AcquisitionService:
 
     def stop(self) -> None:
         self.safe_state()
-
-
-def _factory(dut: Any, bench: Any) -> AcquisitionService:
-    return AcquisitionService()
-
-
-SERVICE_FACTORIES.append(_factory)

@@ -30,9 +30,14 @@ def _role(ctx: Context, name: str, cls: type, what: str) -> Any:
 
 
 def _acquisition(ctx: Context) -> AcquisitionService:
+    """The run's acquisition service, added to the bench's services on first use (safe state stops it)."""
     service = ctx.bench.services.get("acquisition")
+    if service is None:
+        service = AcquisitionService()
+        service.start(ctx.rundir, ctx.bench.resolve)
+        ctx.bench.services["acquisition"] = service
     if not isinstance(service, AcquisitionService):
-        raise StepError("the acquisition service is not running on this bench")
+        raise StepError("the bench has a service named 'acquisition' that is not the acquisition service")
     return service
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from instruments import open_instrument
+from instruments import driver_class, open_instrument
 
 from ..model import BenchConfig, InstrumentConfig
 
@@ -65,6 +65,14 @@ def check_instrument(cfg: InstrumentConfig, address: str, today: dt.date) -> Ins
     if cfg.identity is not None:
         result.expected = " ".join(x for x in (cfg.identity.manufacturer, cfg.identity.model,
                                                 cfg.identity.serial) if x)
+    try:
+        role = driver_class(cfg.driver).ROLE
+    except KeyError as exc:
+        result.problem = str(exc).strip('"')
+        return result
+    if role != cfg.role:  # instruments are bound by role and name: a driver of another role cannot serve
+        result.problem = f"driver {cfg.driver} is a {role}, the bench config says {cfg.role}"
+        return result
     try:
         inst = open_instrument(cfg.driver, address, name=cfg.name, timeout_s=cfg.timeout_s)
     except Exception as exc:  # unreachable, refused, wrong driver: report it, check the others

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from .errors import InstrumentError, InstrumentReplyError
 from .instrument import Quantity, ScpiInstrument
-from .properties import Validator, strict_range
+from .properties import Validator, control, strict_range
 from .roles import AcSource
 
 SOURCE_QUANTITIES: dict[str, Quantity] = {
@@ -21,7 +21,9 @@ SOURCE_QUANTITIES: dict[str, Quantity] = {
 class ScpiAcSource(AcSource, ScpiInstrument):
     QUANTITIES: ClassVar[dict[str, Quantity]] = SOURCE_QUANTITIES
     VOLTAGE_COMMAND: ClassVar[str] = "VOLT {:g}"
+    VOLTAGE_QUERY: ClassVar[str] = "VOLT?"
     FREQUENCY_COMMAND: ClassVar[str] = "FREQ {:g}"
+    FREQUENCY_QUERY: ClassVar[str] = "FREQ?"
     OUTPUT_COMMAND: ClassVar[str] = "OUTP {}"
     MEASURE: ClassVar[dict[str, str]] = {}
     VOLTAGE_RANGE: ClassVar[tuple[float, float]] = (0.0, 350.0)
@@ -33,6 +35,13 @@ class ScpiAcSource(AcSource, ScpiInstrument):
         super().__init__(transport, name)
         self.volts: Validator = strict_range(*self.VOLTAGE_RANGE)
         self.hertz: Validator = strict_range(*self.FREQUENCY_RANGE)
+        # declared per instance: the command spelling is the family's, the range the model's
+        self.voltage_setpoint = control(self.VOLTAGE_QUERY, self.VOLTAGE_COMMAND,
+                                        "Control the output voltage (V rms).", validator=self.volts)
+        self.voltage_setpoint.name = "voltage"
+        self.frequency_setpoint = control(self.FREQUENCY_QUERY, self.FREQUENCY_COMMAND,
+                                          "Control the output frequency (Hz).", validator=self.hertz)
+        self.frequency_setpoint.name = "frequency"
 
     def _checked(self, check: Validator, what: str, value: float) -> float:
         try:
@@ -41,10 +50,10 @@ class ScpiAcSource(AcSource, ScpiInstrument):
             raise self.value_error(what, exc) from None
 
     def set_voltage(self, volts: float) -> None:
-        self.send(self.VOLTAGE_COMMAND.format(self._checked(self.volts, "voltage", volts)))
+        self.voltage_setpoint.__set__(self, volts)
 
     def set_frequency(self, hertz: float) -> None:
-        self.send(self.FREQUENCY_COMMAND.format(self._checked(self.hertz, "frequency", hertz)))
+        self.frequency_setpoint.__set__(self, hertz)
 
     def set_output(self, on: bool) -> None:
         self.send(self.OUTPUT_COMMAND.format("ON" if on else "OFF"))

@@ -22,7 +22,9 @@ from ..base.scpi_source import ScpiAcSource
 
 class Chroma61800(ScpiAcSource):
     VOLTAGE_COMMAND = "SOUR:VOLT:AC {:g}"
+    VOLTAGE_QUERY = "SOUR:VOLT:AC?"
     FREQUENCY_COMMAND = "SOUR:FREQ {:g}"
+    FREQUENCY_QUERY = "SOUR:FREQ?"
     MEASURE: ClassVar[dict[str, str]] = {"voltage": "MEAS:VOLT:AC?", "current": "MEAS:CURR:AC?",
                                          "power": "MEAS:POW:AC?", "frequency": "MEAS:FREQ?"}
     VOLTAGE_RANGE = (0.0, 300.0)

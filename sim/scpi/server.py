@@ -173,7 +173,7 @@ async def serve_device(device: ScpiDevice, host: str = "127.0.0.1", port: int = 
                 if fault == "timeout":
                     continue
                 if fault == "out_of_range" and replies:
-                    replies = ["9.0E+30" if _is_number(r) else r for r in replies]
+                    replies = [_out_of_range(r) for r in replies]
                 if replies:
                     writer.write((";".join(replies) + "\n").encode("ascii"))
                     await writer.drain()
@@ -183,6 +183,20 @@ async def serve_device(device: ScpiDevice, host: str = "127.0.0.1", port: int = 
             writer.close()
 
     return await asyncio.start_server(client, host, port)
+
+
+def _out_of_range(reply: str) -> str:
+    """A number becomes 9.0E+30 (as before); so do the decimal fields of a comma list (an analyzer's
+    several items) and a number with a unit suffix (``400.00 V``), keeping the unit."""
+    if _is_number(reply):
+        return "9.0E+30"
+    head, sep, unit = reply.partition(" ")
+    if sep and _is_number(head) and unit.isalpha():
+        return f"9.0E+30 {unit}"
+    fields = reply.split(",")
+    if len(fields) > 1:
+        return ",".join("9.0E+30" if _is_number(f) and any(c in f for c in ".Ee") else f for f in fields)
+    return reply
 
 
 def _is_number(text: str) -> bool:

@@ -56,6 +56,14 @@ def test_unreachable_instrument(tmp_path):
     assert all(not i.reachable and "Connection refused" in i.problem for i in result.instruments)
 
 
+def test_role_must_match_the_driver():
+    cfg = load(BENCHES / "sim.yaml", BenchConfig)
+    cfg.instruments[1].role = "dc_load"  # the analyzer's driver is a power analyzer
+    result = check_bench(cfg, lambda a: "TCPIP::127.0.0.1::1::SOCKET")
+    assert result.exit_code == 3
+    assert result.instruments[1].problem == "driver yokogawa.wt is a power_analyzer, the bench config says dc_load"
+
+
 def test_calibration_due_soon():
     cfg = load(BENCHES / "sim.yaml", BenchConfig).instruments[0]
     assert calibration_status(cfg, dt.date(2099, 12, 15)) == "due_soon"

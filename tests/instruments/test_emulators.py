@@ -181,3 +181,13 @@ def test_analyzer_values_are_held_for_the_update_interval(lab):
     lab.call(lambda: setattr(lab.lab.dc, "source_voltage_v", 400.0))
     first = [pw.read("urms", 4).value for _ in range(3)]
     assert len(set(first)) < 3  # 3 queries well within 50 ms see at most two updates
+
+
+def test_out_of_range_fault_reaches_lists_and_unit_replies():
+    from sim.scpi.server import _out_of_range
+
+    assert _out_of_range("2.300000E+02") == "9.0E+30"
+    assert _out_of_range("400.00 V") == "9.0E+30 V"
+    assert _out_of_range("2.3E+02,1.6E+01,NAN") == "9.0E+30,9.0E+30,NAN"
+    assert _out_of_range("HIOKI,PW3390,190312345,V2.01") == "HIOKI,PW3390,190312345,V2.01"
+    assert _out_of_range("CCH") == "CCH"

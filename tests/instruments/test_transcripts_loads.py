@@ -161,3 +161,22 @@ def test_keysight_ac6900_abnormality_simulation():
     with pytest.raises(InstrumentError, match="frequency: 30"):
         src.set_frequency(30)
     assert t.finished
+
+
+def test_chargebench_eve_pilot_and_safe_state():
+    from instruments.chargebench.eve import ChargebenchEve
+
+    t = TranscriptTransport([
+        ("*IDN?", "CHARGEBENCH,EVE-1,EVE000001,1.0.0"), ("PIL:STAT C", None), ("LOAD:CURR 16", None),
+        ("MEAS:PIL:DUTY?", "2.666667E+01"), ("LOAD:CURR 0;:PIL:STAT A", None), ("SYST:ERR?", '0,"No error"'),
+    ])
+    ev = ChargebenchEve(t, name="ev")
+    assert ev.identify().model == "EVE-1"
+    ev.set_state("C")
+    ev.set_demand(16)
+    assert ev.read("duty_cycle_pct").value == pytest.approx(26.66667)
+    ev.safe_state()
+    assert ev.check_errors() == []
+    with pytest.raises(InstrumentError, match="refused to set state"):
+        ev.set_state("F")
+    assert t.finished

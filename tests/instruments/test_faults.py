@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -49,15 +50,23 @@ def lab():
         yield process
 
 
-def run_one(lab: VirtualLabProcess, out: Path, test_id: str, instrument: str | None, fault: str | None):
-    """Run one test of the self-test suite; inject the fault the moment the test starts."""
+def run_one(lab: VirtualLabProcess, out: Path, test_id: str, instrument: str | None, fault: str | None,
+            delay_s: float = 0.0):
+    """Run one test of the self-test suite; inject the fault when the test starts, or ``delay_s`` later
+    (from a timer: in the middle of an acquisition stream)."""
     loaded = load_suite(SUITE)
     case = next(t for t in loaded.suite.tests if t.id == test_id)
     loaded = dataclasses.replace(loaded, suite=loaded.suite.model_copy(update={"tests": [case]}))
 
+    def inject() -> None:
+        assert lab.control({"fault": fault, "instrument": instrument}) == {"ok": True}
+
     def on_event(kind: str, **kw: object) -> None:
         if kind == "test_started" and fault is not None:
-            assert lab.control({"fault": fault, "instrument": instrument}) == {"ok": True}
+            if delay_s:
+                threading.Timer(delay_s, inject).start()
+            else:
+                inject()
 
     try:
         with Run(loaded, load(DUT, DutProfile), load(BENCH, BenchConfig), out, resolve=lab.resolve,
@@ -97,6 +106,22 @@ def test_fault_ends_the_test_in_error_and_the_bench_safe(lab, tmp_path, test_id,
         if instrument != "meter":  # a meter drives nothing, so its safe state needs no connection
             assert not safe[instrument]["ok"]  # it is gone: the record says its safe state could not be applied
         assert on_disk["status"] == "aborted" and instrument in on_disk["end_reason"]
+
+
+@pytest.mark.parametrize(("test_id", "instrument", "fault", "says"), [
+    ("ACQ-01", "analyzer", "timeout", "no reply to ':NUMeric:NORMal:VALue?'"),
+    ("ACQ-02", "meter", "drop", "lost instrument meter"),
+], ids=["analyzer-timeout", "meter-drop"])
+def test_fault_in_the_middle_of_a_stream(lab, tmp_path, test_id, instrument, fault, says):
+    """The stream thread meets the fault; the test's acquire.stop reports it: ERROR, samples kept."""
+    record = run_one(lab, tmp_path / "run", test_id, instrument, fault, delay_s=0.5)
+    result = record.tests[0]
+    assert result.verdict.value == "ERROR" and says in result.reason, result.reason
+    table = pq.read_table(tmp_path / "run" / "samples" / f"{instrument}.parquet")
+    assert table.num_rows >= 3  # what was sampled before the fault is on disk
+    events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
+    stopped = next(e for e in events if e["event"] == "acquisition_stopped")
+    assert stopped["error"].startswith(instrument) and stopped["rows"] == table.num_rows
 
 
 def test_acquisition_writes_samples_at_the_update_rate(lab, tmp_path):

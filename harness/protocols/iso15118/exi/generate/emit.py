@@ -21,6 +21,7 @@ Table layout (a generated Python module, so loading it is just an import of a .p
 from __future__ import annotations
 
 import pprint
+from collections.abc import Callable
 from pathlib import Path
 
 from .grammar import AT, AT_ANY, AT_NS, CH, CH_UNTYPED, EE, SE, SE_ANY, SE_NS, GrammarBuilder
@@ -34,7 +35,7 @@ _KIND = {AT: K_AT, SE: K_SE, EE: K_EE, CH: K_CH, CH_UNTYPED: K_CH_UNTYPED,
 NBIT_LIMIT = 4096
 
 
-def datatype_descriptor(st: SimpleType, recurse: callable) -> tuple:
+def datatype_descriptor(st: SimpleType, recurse: Callable[[SimpleType], int]) -> tuple:
     """EXI datatype representation of a simple type (EXI 1.0, 7.1 and Table 7-1)."""
     if st.variety == "list":
         assert st.item is not None

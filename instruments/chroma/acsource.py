@@ -5,7 +5,7 @@ Commands follow Chroma's "61800 Series Regenerative Grid Simulator Programming M
 ``MEAS:VOLT:AC?``, ``MEAS:CURR:AC?``, ``MEAS:POW:AC?``, ``MEAS:FREQ?``, ``SYST:ERR?``. A sag or swell uses
 the pulse output mode: ``OUTP:MODE PULS``, ``PULS:VOLT:AC <V>``, ``PULS:DWEL <ms>``, then ``TRIG ON``;
 the source returns to the fixed setting when the dwell ends. Harmonic injection uses the harmonic
-waveform synthesis commands ``SOUR:HARM:ORD <n>`` / ``SOUR:HARM:AMP <pct>`` / ``SOUR:HARM:STAT ON``.
+waveform synthesis commands ``SOUR:HARM:ORD <n>`` / ``SOUR:HARM:AMPL <pct>`` / ``SOUR:HARM:STAT ON``.
 Unconfirmed: the pulse-mode and harmonic-synthesis command spellings are our reading of the manual's
 function descriptions and could not be checked against a unit.
 """
@@ -44,4 +44,4 @@ class Chroma61800(ScpiAcSource):
 
     def set_harmonic(self, order: int, percent: float) -> None:
         order, pct = self.check_harmonic(order, percent)
-        self.send(f"SOUR:HARM:ORD {order};AMP {pct:g};STAT {'ON' if pct > 0 else 'OFF'}")
+        self.send(f"SOUR:HARM:ORD {order};AMPL {pct:g};STAT {'ON' if pct > 0 else 'OFF'}")

@@ -191,3 +191,75 @@ def test_out_of_range_fault_reaches_lists_and_unit_replies():
     assert _out_of_range("2.3E+02,1.6E+01,NAN") == "9.0E+30,9.0E+30,NAN"
     assert _out_of_range("HIOKI,PW3390,190312345,V2.01") == "HIOKI,PW3390,190312345,V2.01"
     assert _out_of_range("CCH") == "CCH"
+
+
+def _charging(lab, ev) -> None:
+    import time
+
+    ev.set_state("C")
+
+    def closed() -> bool:
+        lab.lab.now()  # let the charger's scheduled events happen
+        return lab.lab.charger.contactor
+
+    deadline = time.monotonic() + 5
+    while not lab.call(closed) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert lab.call(closed)
+
+
+def test_injected_harmonic_is_measured_by_both_analyzers(lab):
+    ev = open_instrument("chargebench.eve", lab.serve("chargebench.eve", "ev"), name="ev")
+    grid = open_instrument("chroma.61800", lab.serve("chroma.61800", "grid"), name="grid")
+    wt = open_instrument("yokogawa.wt", lab.serve("yokogawa.wt", "wt"), name="wt")
+    pw = open_instrument("hioki.pw", lab.serve("hioki.pw", "pw"), name="pw")
+    grid.identify()
+    grid.set_harmonic(5, 4.0)
+    _charging(lab, ev)
+    u = wt.harmonics("u", 1, 7)
+    assert u[4] / u[0] == pytest.approx(0.04, rel=1e-3) and u[2] == 0.0
+    h = pw.harmonics("u", 1, 5)
+    assert h[4] / h[0] == pytest.approx(0.04, rel=1e-3)
+    assert wt.read("uthd", 1).value == pytest.approx(4.0, rel=1e-3)
+    grid.set_harmonic(5, 0)
+    assert grid.check_errors() == [] and wt.check_errors() == []
+    ev.safe_state()
+
+
+def test_keysight_abnormality_simulation_on_the_inlet(lab):
+    import time
+
+    ev = open_instrument("chargebench.eve", lab.serve("chargebench.eve", "ev"), name="ev")
+    src = open_instrument("keysight.ac6900", lab.serve("keysight.ac6900", "ac"), name="ac")
+    src.identify()
+    src.set_voltage(230)
+    _charging(lab, ev)
+    src.voltage_event(180, 0.3)
+    assert ev.read("inlet_voltage_v").value == pytest.approx(180, rel=1e-3)
+    assert src.voltage_setpoint.__get__(src) == 230.0  # the setting is untouched by the event
+    time.sleep(0.35)
+    assert ev.read("inlet_voltage_v").value == pytest.approx(230, rel=1e-3)
+    src.send("SIM:T3:VOLT 400")  # beyond the source's range, sent raw: the emulator queues -222
+    assert src.check_errors() == ['-222,"Data out of range"']
+    ev.safe_state()
+
+
+def test_ea_psb_needs_the_lock_and_answers_with_units(lab):
+    address = lab.serve("ea.psb", "psb")
+    res = raw(address)
+    res.write("OUTP ON")  # without SYST:LOCK ON the unit refuses remote control
+    assert res.query("SYST:ERR?").startswith("-200,")
+    res.close()
+    psb = open_instrument("ea.psb", address, name="psb")  # the driver takes the lock
+    psb.identify()
+
+    def charger_on() -> None:
+        lab.lab.dc.output_on, lab.lab.dc.source_voltage_v, lab.lab.dc.source_current_limit_a = True, 420.0, 60.0
+
+    lab.call(charger_on)
+    psb.set_mode("CV", 400.0)  # a battery at 400 V: the charger at 420 V pushes current into it
+    psb.set_input(True)
+    v, i = psb.sample([("voltage", None), ("current", None)])
+    assert i == pytest.approx(60, rel=1e-2) and v == pytest.approx(403, rel=1e-2)
+    psb.safe_state()
+    assert psb.check_errors() == []

@@ -125,7 +125,7 @@ def test_chroma_61800_voltage_frequency_sag_and_harmonic():
         ("*IDN?", "CHROMA,61830,618300000789,2.01"),
         ("SOUR:VOLT:AC 230", None), ("SOUR:FREQ 50", None), ("OUTP ON", None),
         ("OUTP:MODE PULS;:PULS:VOLT:AC 115;:PULS:DWEL 200;:TRIG ON", None),
-        ("SOUR:HARM:ORD 5;AMP 4;STAT ON", None),
+        ("SOUR:HARM:ORD 5;AMPL 4;STAT ON", None),
         ("MEAS:VOLT:AC?;:MEAS:FREQ?", "230.01;50.000"),
         ("OUTP OFF", None),
     ])

@@ -51,3 +51,65 @@ register(*[Defect(name, sentence, f"{suite}:{test}") for name, sentence, suite, 
     ("ocpp16_ocmf_bad_signature", "OCMF signed meter values carry a signature that does not verify.", S16,
      "XL16-04"),
 ]])
+
+register(*[Defect(name, sentence, f"{S201}:{test}") for name, sentence, test in [
+    ("ocpp201_first_reconnect_bad_auth", "The first reconnection sends a Basic auth user that is not the station's "
+     "id.", "TC_A_01_CS"),
+    ("ocpp201_keeps_old_password", "A new BasicAuthPassword is Accepted but the station reconnects with the old "
+     "one.", "TC_A_09_CS"),
+    ("ocpp201_csr_wrong_cn", "The CSR sent for SignChargingStationCertificate names another station.", "TC_A_11_CS"),
+    ("ocpp201_accepts_downgrade", "A lower SecurityCtrlr.SecurityProfile is Accepted.", "TC_A_22_CS"),
+    ("ocpp201_no_status_after_boot", "After an accepted boot the station reports no connector status.",
+     "TC_B_01_CS"),
+    ("ocpp201_pending_sends_calls", "While Pending the station sends StatusNotification.", "TC_B_02_CS"),
+    ("ocpp201_rejected_no_retry", "After a Rejected boot the station never boots again.", "TC_B_03_CS"),
+    ("ocpp201_getvariables_wrong_value", "GetVariables reports HeartbeatInterval one second off.", "TC_B_06_CS"),
+    ("ocpp201_unknown_component_accepted", "GetVariables reports an unknown component as UnknownVariable.",
+     "TC_B_07_CS"),
+    ("ocpp201_setvariables_ignored", "A new HeartbeatInterval is Accepted but heartbeats keep the old interval.",
+     "TC_B_09_CS"),
+    ("ocpp201_accepts_invalid_value", "SetVariables accepts a value that does not fit the variable's data type.",
+     "TC_B_10_CS"),
+    ("ocpp201_report_seqno_from_1", "NotifyReport sequence numbers start at 1 instead of 0.", "TC_B_12_CS"),
+    ("ocpp201_report_empty_accepted", "GetReport matching nothing is Accepted instead of EmptyResultSet.",
+     "TC_B_18_CS"),
+    ("ocpp201_reset_wrong_reason", "After a Reset the station boots with reason PowerUp instead of RemoteReset.",
+     "TC_B_20_CS"),
+    ("ocpp201_clearcache_rejected", "ClearCache is Rejected although the cache is enabled.", "TC_C_37_CS"),
+    ("ocpp201_tx_started_wrong_trigger", "A transaction started by plug-in reports trigger EVDetected instead of "
+     "CablePluggedIn.", "TC_E_03_CS"),
+    ("ocpp201_no_charging_state_update", "The station does not report chargingState Charging when energy "
+     "flows.", "TC_E_09_CS"),
+    ("ocpp201_seqno_gap", "TransactionEvent seqNo skips a number at the Charging state change.", "TC_E_13_CS"),
+    ("ocpp201_stop_reason_wrong", "Unplugging ends the transaction with stoppedReason Local instead of "
+     "EVDisconnected.", "TC_E_15_CS"),
+    ("ocpp201_no_end_meter", "The Ended TransactionEvent carries no Transaction.End meter value.", "TC_E_17_CS"),
+    ("ocpp201_remote_start_rejected_plugged", "RequestStartTransaction naming EVSE 1 is Rejected when the cable "
+     "is plugged in.", "TC_F_01_CS"),
+    ("ocpp201_remote_first_lost", "RequestStartTransaction before plug-in is Accepted but no transaction "
+     "starts.", "TC_F_02_CS"),
+    ("ocpp201_remote_stop_rejected", "RequestStopTransaction for the running transaction is Rejected.",
+     "TC_F_03_CS"),
+    ("ocpp201_trigger_no_message", "TriggerMessage for StatusNotification or Heartbeat is Accepted but the "
+     "message is never sent.", "TC_F_06_CS"),
+    ("ocpp201_unlock_failed", "UnlockConnector answers UnlockFailed with no transaction.", "TC_F_08_CS"),
+    ("ocpp201_metervalues_no_energy", "MeterValues triggered for the whole station carry no energy register.",
+     "TC_J_01_CS"),
+    ("ocpp201_no_periodic_meter", "TxUpdatedInterval is Accepted but no periodic meter values are sent.",
+     "TC_J_02_CS"),
+    ("ocpp201_profile_not_reported", "GetChargingProfiles answers NoProfiles although a profile is installed.",
+     "TC_K_01_CS"),
+    ("ocpp201_txprofile_accepted_without_tx", "A TxProfile is Accepted although no transaction runs.",
+     "TC_K_05_CS"),
+    ("ocpp201_clear_profile_unknown", "ClearChargingProfile by id answers Unknown for an installed profile.",
+     "TC_K_10_CS"),
+    ("ocpp201_composite_ignores_profile", "GetCompositeSchedule reports the rated current whatever profiles are "
+     "installed.", "TC_K_37_CS"),
+    ("ocpp201_profile_not_applied", "Charging profiles are Accepted but the pilot keeps offering the rated "
+     "current.", "XL201-01"),
+    ("ocpp201_meter_reads_high", "The station's meter reads 3 % high.", "XL201-02"),
+    ("ocpp201_stop_keeps_power", "After a remote stop the station keeps its PWM, so the EV keeps drawing power.",
+     "XL201-03"),
+    ("ocpp201_ocmf_bad_signature", "OCMF signed meter values carry a signature that does not verify.",
+     "XL201-04"),
+]])

@@ -250,9 +250,11 @@ class Station:
             url = self.url.replace("ws://", "wss://") if self.sp >= 2 else self.url
             try:
                 headers = self._headers()
-                if self.connects >= 1 and self.d("ocpp201_first_reconnect_without_auth") and not getattr(
-                        self, "_skipped_auth", False):
-                    self._skipped_auth, headers = True, {}
+                if self.connects >= 1 and self.d(f"ocpp{self.version.replace('.', '')}_first_reconnect_bad_auth") \
+                        and not getattr(self, "_bad_auth_done", False):
+                    self._bad_auth_done = True
+                    token = base64.b64encode(f"not-{self.cp_id}:{self.password}".encode()).decode()
+                    headers = {"Authorization": f"Basic {token}"}
                 async with connect(url, subprotocols=[self.subprotocol], additional_headers=headers,
                                    ssl=self._ssl(), open_timeout=5, ping_interval=None,
                                    close_timeout=1) as ws:

@@ -1,5 +1,5 @@
-"""Every OCPP test can fail: each defect of the simulated charger makes its targeted test FAIL while the
-others keep their verdicts.
+"""Each OCPP suite PASSes on the nominal virtual charger, and every OCPP test can fail: each defect of the
+simulated charger makes its targeted test FAIL while the others keep their verdicts.
 
 Defects are run in groups (one run of the suite per group, groups in parallel): in each run exactly the
 tests the group's defects target must FAIL, and every other test must keep its nominal verdict. Grouping keeps
@@ -18,14 +18,26 @@ from sim.defects import all_defects
 
 SUITES = {
     "ocpp16-core": ("suites/ocpp16_core.yaml", "profiles/dut/ac_ocpp16.yaml", 3),
-    # "ocpp201-core": ("suites/ocpp201_core.yaml", "profiles/dut/ac_ocpp201.yaml", 3),
+    "ocpp201-core": ("suites/ocpp201_core.yaml", "profiles/dut/ac_ocpp201.yaml", 3),
 }
-SP_ONLY = {"ocpp16_first_reconnect_bad_auth"}  # targets a security profile 2 case: see test_security.py
+SP_ONLY = {"ocpp16_first_reconnect_bad_auth"}  # TC_086_CS needs security profile 2: see test_security.py
 
 
 def _defects(suite_id: str) -> list:
     return sorted((d for d in all_defects().values() if d.catches.split(":")[0] == suite_id
                    and d.name not in SP_ONLY), key=lambda d: d.name)
+
+
+PASSWORDS = {"ocpp16-core": "0123456789abcdef0123", "ocpp201-core": "fedcba9876543210fedc"}
+
+
+def _check_no_secrets(run_dir, suite_id: str) -> None:
+    """The DUT's Basic auth password (and the test's new ones, redacted in frames) never reach the run files."""
+    secret = PASSWORDS[suite_id]
+    files = [run_dir / "record.json", run_dir / "events.jsonl", *(run_dir / "traces").glob("ocpp-*.jsonl")]
+    assert any(f.name.startswith("ocpp-") for f in files), "the CSMS wrote no trace"
+    for f in files:
+        assert secret not in f.read_text(), f"the password appears in {f.name}"
 
 
 @pytest.mark.parametrize("suite_id", list(SUITES))
@@ -38,6 +50,7 @@ def test_each_defect_fails_its_test_only(tmp_path, suite_id):
                                           for i, g in enumerate(groups)]
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         records = list(pool.map(lambda job: run_suite(suite, dut, job[1], job[0], time_scale=40), jobs))
+    _check_no_secrets(jobs[0][1], suite_id)
     nominal = verdicts(records[0])
     assert all(v in ("PASS", "NOT_APPLICABLE") for v in nominal.values()), [
         (t["id"], t["verdict"], t["reason"]) for t in records[0]["tests"] if t["verdict"] != "PASS"]

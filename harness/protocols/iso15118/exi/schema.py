@@ -91,8 +91,20 @@ class Schema:
     fragment_roots: frozenset[str]
 
 
+def _expand(runs: tuple) -> list[tuple]:
+    """Undo the table compression: repeat runs, make next-state indices absolute."""
+    states = []
+    for count, (width, rel, *l2) in runs:
+        for _ in range(count):
+            index = len(states)
+            prods = tuple((kind, key, child, index + nxt, is_list) for kind, key, child, nxt, is_list in rel)
+            states.append((width, prods, *l2))
+    return states
+
+
 def _compile_grammar(raw: tuple) -> Grammar:
-    states_raw, order, free_order, defaults = raw
+    runs, order, free_order, defaults = raw
+    states_raw = _expand(runs)
     states = []
     list_keys: set[str] = set()
     for width, prods, l2_width, ee2, ch2 in states_raw:

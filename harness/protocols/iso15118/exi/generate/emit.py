@@ -4,12 +4,13 @@ Table layout (a generated Python module, so loading it is just an import of a .p
 
 - DATATYPES: tuple of datatype descriptors, e.g. ("nbit", 8, -128), ("uint",), ("str",),
   ("enum", ("A", "B")), ("hex",), ("b64",), ("bool",), ("int",), ("dec",), ("list", dt).
-- GRAMMARS: tuple of complex-type grammars; each is (states, order, free_order, defaults):
-  states = ((width, productions, l2 width, l2 EE code, l2 CH code), ...), and a
-  production is (kind, key, child, next, is_list):
+- GRAMMARS: tuple of complex-type grammars; each is (runs, order, free_order, defaults):
+  runs = ((count, (width, productions, l2 width, l2 EE code, l2 CH code)), ...), a state
+  repeated count times (see _run_length), and a production is (kind, key, child, next, is_list):
   kind is one of the runtime constants (AT, SE, EE, CH, ...), key the JSON key (the local
   name, or "value" for simple content), child a grammar index (>= 0) for complex children,
-  -(datatype index + 1) for simple-typed children and AT/CH values, next the next state.
+  -(datatype index + 1) for simple-typed children and AT/CH values, next the next state
+  relative to the state's own index.
   order lists the JSON keys in the order the encoder visits them; free_order grammars
   (repeated choices, mixed content) follow the order of the message's keys instead;
   defaults maps keys Josev's JAXB classes hold as Java primitives to the value the jar
@@ -144,7 +145,7 @@ class TableBuilder:
         cls = _norm(ct.name[1] if ct.name else element_name)
         fields = self._primitives.get(cls, {})
         defaults = {k: fields[_norm(k)] for _o, k in se_keys if _norm(k) in fields}
-        self.grammars[idx] = (tuple(out_states), tuple(order), _free_order(ct), defaults)
+        self.grammars[idx] = (_run_length(out_states), tuple(order), _free_order(ct), defaults)
         return idx
 
     def element_list(self, decls: list[ElementDecl]) -> tuple:
@@ -158,6 +159,25 @@ class TableBuilder:
             child = self.child_ref(group[0]) if len(types) == 1 else None
             out.append((qn[1], qn[0], child))
         return tuple(out)
+
+
+def _run_length(states: list[tuple]) -> tuple:
+    """Compress the state list: next-state indices relative, equal neighbours merged.
+
+    Counted elements (maxOccurs up to 2048) expand into long chains of states that differ
+    only by their absolute next index; relative indices make them equal, so a chain is
+    stored once with a repeat count.  Keeps the table modules small and fast to import.
+    """
+    runs: list[list] = []
+    for index, (width, prods, *l2) in enumerate(states):
+        rel = tuple((kind, key, child, 0 if kind == K_EE else nxt - index, is_list)
+                    for kind, key, child, nxt, is_list in prods)
+        state = (width, rel, *l2)
+        if runs and runs[-1][1] == state:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, state])
+    return tuple((count, state) for count, state in runs)
 
 
 def _norm(name: str) -> str:

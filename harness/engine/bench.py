@@ -99,6 +99,7 @@ class Bench:
                 continue
             try:
                 item.driver.safe_state()
+                item.driver.confirm_safe()
                 results.append(SafeStateRecord(instrument=name, ok=True, at=utc_now()))
             except Exception as exc:  # record it, go on with the next instrument
                 results.append(SafeStateRecord(instrument=name, ok=False, error=str(exc), at=utc_now()))

@@ -94,6 +94,7 @@ class Run:
                                        **({"configure": False} if cfg.driver == "yokogawa.wt" else {}))
                 try:
                     inst.safe_state()
+                    inst.confirm_safe()
                 finally:
                     inst.close()
                 records.append(SafeStateRecord(instrument=cfg.name, ok=True, at=utc_now()))

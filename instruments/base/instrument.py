@@ -116,6 +116,10 @@ class Instrument(ABC):
         """How often the instrument produces a new reading (acquisition samples at this rate)."""
         return 0.1
 
+    def confirm_safe(self) -> None:
+        """Prove the instrument executed the safe-state commands (raise if it cannot be shown). The base
+        has no generic way; protocol families override it."""
+
     def close(self) -> None:
         self.transport.close()
 
@@ -145,6 +149,11 @@ class ScpiInstrument(Instrument):
                 raise InstrumentReplyError(self.name, f"error queue reply {reply!r} has no code") from None
             errors.append(reply)
         return errors
+
+    def confirm_safe(self) -> None:
+        """``*OPC?`` answers only after every earlier command has been executed."""
+        if not self.complete():
+            raise InstrumentError(self.name, "*OPC? did not confirm the safe-state commands")
 
     def complete(self) -> bool:
         return self.ask("*OPC?").strip() == "1"

@@ -26,7 +26,12 @@ class Transport(Protocol):
 
 class VisaTransport:
     """pyvisa resource with line terminations set (a missing read_termination turns every query into a
-    timeout) and pyvisa errors mapped to typed instrument errors."""
+    timeout) and pyvisa errors mapped to typed instrument errors.
+
+    An exchange cut short (a timeout, or a signal raising in the middle of a read) may leave half a
+    command on the wire or a late reply in the socket; the next exchange then reconnects first, so a
+    safe-state command is never glued to a stale fragment and a query never reads an old reply.
+    """
 
     def __init__(self, address: str, name: str = "instrument", timeout_s: float = 2.0,
                  termination: str = "\n", listener: Listener | None = None):
@@ -36,12 +41,24 @@ class VisaTransport:
         self.address = address
         self.listener = listener
         self._pyvisa = pyvisa
+        self._termination = termination
+        self._timeout_ms = int(timeout_s * 1000)
+        self._busy = False
+        self._res = self._open()
+
+    def _open(self):
         try:
-            rm = pyvisa.ResourceManager("@py")
-            self._res = rm.open_resource(address, read_termination=termination,
-                                         write_termination=termination, timeout=int(timeout_s * 1000))
+            rm = self._pyvisa.ResourceManager("@py")
+            return rm.open_resource(self.address, read_termination=self._termination,
+                                    write_termination=self._termination, timeout=self._timeout_ms)
         except Exception as exc:  # pyvisa raises many kinds of errors on open
-            raise InstrumentLost(name, f"cannot open {address}: {exc}") from None
+            raise InstrumentLost(self.name, f"cannot open {self.address}: {exc}") from None
+
+    def _begin(self) -> None:
+        if self._busy:
+            self.close()
+            self._res = self._open()
+        self._busy = True
 
     def _note(self, direction: str, text: str) -> None:
         if self.listener is not None:
@@ -49,17 +66,21 @@ class VisaTransport:
 
     def write(self, command: str) -> None:
         self._note("w", command)
+        self._begin()
         try:
             self._res.write(command)
         except Exception as exc:
             raise self._map(exc, command) from None
+        self._busy = False
 
     def query(self, command: str) -> str:
         self._note("w", command)
+        self._begin()
         try:
             reply = self._res.query(command)
         except Exception as exc:
             raise self._map(exc, command) from None
+        self._busy = False
         reply = reply.strip()
         self._note("r", reply)
         return reply

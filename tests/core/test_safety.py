@@ -46,7 +46,8 @@ def test_signal_halfway_aborts_with_safe_state(sig: signal.Signals, tmp_path: Pa
     record = json.loads((out / "record.json").read_text())
     assert record["status"] == "aborted"
     assert record["end_reason"] == sig.name
-    assert {s["instrument"]: s["ok"] for s in record["safe_state"]} == {"ev": True, "analyzer": True}
+    assert {s["instrument"]: s["ok"] for s in record["safe_state"]} == {"ev": True, "analyzer": True}, record[
+        "safe_state"]
     verdicts = {t["id"]: t["verdict"] for t in record["tests"]}
     assert all(verdicts[f"CP-0{i}"] == "PASS" for i in range(1, 7))  # measured before the signal: kept
     assert "SKIPPED" in verdicts.values()

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +140,13 @@ def test_fresh_messages_encode_identically(bridge: Any, codec: ModuleType, case:
         raise
     assert codec.encode(canonical, ns).hex() == theirs.hex()
     assert codec.decode(theirs, ns) == canonical
+
+
+def test_bridge_reports_what_the_jar_refuses(bridge: Any) -> None:
+    """Refusals come back as BridgeError with the jar's reason, and the bridge keeps serving afterwards."""
+    bridge_error = sys.modules[type(bridge).__module__].BridgeError
+    din = "urn:din:70121:2012:MsgDef"
+    with pytest.raises(bridge_error):
+        bridge.decode(b"\x80\x9a\xff", din)  # truncated stream
+    line = next(line for line in CORPUS if line["namespace"] == din)
+    assert bridge.decode(bytes.fromhex(line["exi"]), din) == line["json"]

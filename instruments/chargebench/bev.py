@@ -124,6 +124,12 @@ class ChargebenchBev(DcLoad):
         self._enable = 0
         self._control()
 
+    def confirm_safe(self) -> None:
+        """CAN frames are not acknowledged: read BE_Status back and check the output is really off."""
+        state = int(self._ask("BE_Status")["State"])
+        if state == 1:
+            raise InstrumentError(self.name, "BE_Status still reports the output on after the safe state")
+
     def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
         status = self._ask("BE_Status")
         out = []

@@ -263,3 +263,21 @@ def test_ea_psb_needs_the_lock_and_answers_with_units(lab):
     assert i == pytest.approx(60, rel=1e-2) and v == pytest.approx(403, rel=1e-2)
     psb.safe_state()
     assert psb.check_errors() == []
+
+
+def test_wt_integration_counts_energy_while_charging(lab):
+    import time
+
+    ev = open_instrument("chargebench.eve", lab.serve("chargebench.eve", "ev"), name="ev")
+    wt = open_instrument("yokogawa.wt", lab.serve("yokogawa.wt", "wt"), name="wt")
+    wt.integration_reset()
+    wt.integration_start()
+    ev.set_demand(16)
+    _charging(lab, ev)
+    time.sleep(0.5)
+    wt.integration_stop()
+    energy = wt.read("wp", 1).value
+    assert 0 < energy < 230 * 16 * 0.99 * 1.0 / 3600  # at most one second at full power per phase
+    time.sleep(0.1)
+    assert wt.read("wp", 1).value == energy  # stopped: the counter holds
+    ev.safe_state()

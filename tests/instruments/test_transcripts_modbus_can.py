@@ -114,3 +114,13 @@ def test_bev_identity_faults_and_range_check():
     with pytest.raises(InstrumentTimeout, match="no frame 0x310"):
         bev.read("voltage")
     assert t.finished
+
+
+def test_bev_confirms_its_safe_state_by_reading_status():
+    # State bits 56-57: 0 off -> last byte 0x00 (Mode/Counter 0); 1 on -> 0x01
+    t = CanTranscript([("request 3F0#1003000000000000 -> 310", "0000000000000000"),
+                       ("request 3F0#1003000000000000 -> 310", "0000000000000001")])
+    bev = ChargebenchBev(t, name="bat")
+    bev.confirm_safe()
+    with pytest.raises(InstrumentError, match="still reports the output on"):
+        bev.confirm_safe()

@@ -51,7 +51,8 @@ class _Encoder:
         self.strict = strict
         self.josev_defaults = josev_defaults
 
-    def element(self, grammar: Grammar, obj: object, path: str, depth: int) -> None:
+    def element(self, grammar: Grammar, obj: object, path: str, depth: int, qkey: str) -> None:
+        """Encode one complex element; qkey is its qname, the string-table key of its text."""
         if not isinstance(obj, dict):
             raise ExiEncodeError(path, f"expected an object, got {type(obj).__name__}")
         if depth > MAX_DEPTH:
@@ -79,22 +80,21 @@ class _Encoder:
                 where = f"{path}.{key}" if items is not value else f"{path}.{key}[{i}]"
                 if prod is None:
                     raise ExiEncodeError(where, f"not allowed here; expected {_describe(grammar, s)}")
-                code, child, nxt, kind = prod
+                code, child, nxt, kind, skey = prod
                 if child >= 0:
                     w.write(code, st[0])
-                    self.element(self.grammars[child], item, where, depth + 1)
+                    self.element(self.grammars[child], item, where, depth + 1, skey)
                 elif kind == SE:
                     w.write(code, st[0])
-                    self.simple(self.datatypes[~child], item, where, key)
+                    self.simple(self.datatypes[~child], item, where, skey)
                 elif kind == CH:
-                    if self.characters(st, code, self.datatypes[~child], item, where, key):
+                    if self.characters(st, code, self.datatypes[~child], item, where, qkey):
                         if used != len(obj):
                             break
                         return  # the element ended at the second level
                 else:
                     w.write(code, st[0])
-                    encode_value(w, self.datatypes[~child], item, where,
-                                 self.strings, "@" + key, self.datatypes)
+                    encode_value(w, self.datatypes[~child], item, where, self.strings, skey, self.datatypes)
                 s = nxt
         if used != len(obj):
             unknown = sorted(k for k in obj if k not in grammar.order)
@@ -145,14 +145,14 @@ class _Encoder:
         entry = roots.by_key.get(name)
         if entry is None or entry[1] is None:
             raise ExiEncodeError(name, f"not a root element of {self.schema.namespace}")
-        code, child = entry
+        code, child, qkey = entry
         w = self.w
         w.write(HEADER, 8)
         w.write(code, roots.width)
         if child >= 0:
-            self.element(self.grammars[child], content, name, 0)
+            self.element(self.grammars[child], content, name, 0, qkey)
         else:
-            self.simple(self.datatypes[~child], content, name, name)
+            self.simple(self.datatypes[~child], content, name, qkey)
         if fragment:
             w.write(len(roots.entries) + 1, roots.width)  # ED of FragmentContent
 
@@ -167,7 +167,8 @@ class _Decoder:
         self.datatypes = schema.datatypes
         self.strings = StringTables(True)
 
-    def element(self, grammar: Grammar, depth: int) -> dict:
+    def element(self, grammar: Grammar, depth: int, qkey: str) -> dict:
+        """Decode one complex element; qkey is its qname, the string-table key of its text."""
         if depth > MAX_DEPTH:
             raise ExiDecodeError(self.r.pos, "less deeply nested elements")
         r = self.r
@@ -180,11 +181,11 @@ class _Decoder:
             pos = r.pos
             code = r.read(st[0], "an event code")
             if code >= len(prods):
-                self.second_level(grammar, s, code, pos, obj)
+                self.second_level(grammar, s, code, pos, obj, qkey)
                 return obj
-            kind, key, child, s, is_list = prods[code]
+            kind, key, child, s, is_list, skey = prods[code]
             if kind == SE:
-                value = self.element(self.grammars[child], depth + 1) if child >= 0 else self.simple(child, key)
+                value = self.element(self.grammars[child], depth + 1, skey) if child >= 0 else self.simple(child, skey)
                 if is_list:
                     obj.setdefault(key, []).append(value)
                 else:
@@ -193,12 +194,12 @@ class _Decoder:
                 return obj
             elif kind in (AT, CH):
                 obj[key] = decode_value(r, self.datatypes[~child], self.strings,
-                                        "@" + key if kind == AT else key, self.datatypes)
+                                        skey if kind == AT else qkey, self.datatypes)
             else:
                 raise ExiDecodeError(pos, f"a schema-declared event ({_describe(grammar, s)}); "
                                           "wildcard and untyped content are not supported")
 
-    def second_level(self, grammar: Grammar, s: int, code: int, pos: int, obj: dict) -> None:
+    def second_level(self, grammar: Grammar, s: int, code: int, pos: int, obj: dict, qkey: str) -> None:
         """EE or CH [untyped value] in place of simple content, as EXIficient writes them."""
         st = grammar.states[s]
         ch = st[1].get("value")
@@ -209,7 +210,7 @@ class _Decoder:
                 obj["value"] = [] if dt[0] == LIST else ""
                 return
             if l2 == st[6]:
-                obj["value"] = from_untyped(dt, self.strings.decode(self.r, "value"))
+                obj["value"] = from_untyped(dt, self.strings.decode(self.r, qkey))
                 self.untyped_end("value")
                 return
         raise ExiDecodeError(pos, f"an event code below {len(st[3])} ({_describe(grammar, s)}), "
@@ -248,13 +249,14 @@ class _Decoder:
         code = r.read(roots.width, "a root element event code")
         if code >= len(roots.entries):
             raise ExiDecodeError(pos, f"a root element code below {len(roots.entries)}, got {code}")
-        name, _uri, child = roots.entries[code]
+        name, uri, child = roots.entries[code]
         if child is None:
             raise ExiDecodeError(pos, f"a root element with one type ({name} is ambiguous)")
+        qkey = f"{{{uri}}}{name}"
         if child >= 0:
-            value: object = self.element(self.grammars[child], 0)
+            value: object = self.element(self.grammars[child], 0, qkey)
         else:
-            value = self.simple(child, name)
+            value = self.simple(child, qkey)
         if fragment:
             pos = r.pos
             end = r.read(roots.width, "end of fragment")

@@ -47,13 +47,13 @@ class MessageSampler:
         if self.roots() != ["V2G_Message"]:
             return self.message(name)
         header = self._child_index("V2G_Message", "Header")
-        _code, child = self.schema.document.by_key[name]
+        _code, child, _skey = self.schema.document.by_key[name]
         assert child is not None and child >= 0
         return {"V2G_Message": {"Header": self.element(header, 1),
                                 "Body": {name: self.element(child, 2)}}}
 
     def _child_index(self, root: str, key: str) -> int:
-        _code, child = self.schema.document.by_key[root]
+        _code, child, _skey = self.schema.document.by_key[root]
         grammar = self.schema.grammars[child]  # type: ignore[index]
         for st in grammar.states:
             if key in st[1]:
@@ -74,7 +74,7 @@ class MessageSampler:
     def message(self, root: str | None = None) -> dict:
         roots = self.roots()
         name = root or self.rng.choice(roots)
-        _code, child = self.schema.document.by_key[name]
+        _code, child, _skey = self.schema.document.by_key[name]
         assert child is not None and child >= 0
         return {name: self.element(child, 0)}
 
@@ -96,7 +96,7 @@ class MessageSampler:
                 options = [p for p in prods if p[0] in (AT, SE, CH)]
                 if not options:
                     raise ValueError(f"grammar {grammar_index} needs wildcard content")
-            kind, key, child, s, is_list = self.rng.choice(options)
+            kind, key, child, s, is_list, _skey = self.rng.choice(options)
             counts[key] = counts.get(key, 0) + 1
             if child >= 0:
                 value: object = self.element(child, depth + 1)

@@ -55,8 +55,9 @@ class Grammar:
     """One complex type's grammar.
 
     states[i] = (width, by_key, ee_code, productions, l2_width, l2_ee, l2_ch):
-      by_key maps a JSON key to (event code, child, next state, kind);
-      productions is indexed by event code: (kind, key, child, next state, is_list);
+      by_key maps a JSON key to (event code, child, next state, kind, string-table key);
+      productions is indexed by event code: (kind, key, child, next state, is_list,
+      string-table key), the key being the qname "{uri}local" of the element/attribute;
       the escape code len(productions) leads to the second level, where l2_ee is EE
       (-1 when EE is first-level) and l2_ch is CH [untyped value].
     order: the JSON keys in the order the encoder emits them, unless free_order: then the
@@ -77,7 +78,7 @@ class RootSet:
     """DocContent or FragmentContent: the root elements, sorted as EXI requires."""
 
     width: int
-    by_key: dict[str, tuple[int, int | None]]
+    by_key: dict[str, tuple[int, int | None, str]]
     entries: tuple[tuple[str, str, int | None], ...]
 
 
@@ -97,7 +98,8 @@ def _expand(runs: tuple) -> list[tuple]:
     for count, (width, rel, *l2) in runs:
         for _ in range(count):
             index = len(states)
-            prods = tuple((kind, key, child, index + nxt, is_list) for kind, key, child, nxt, is_list in rel)
+            prods = tuple((kind, key, child, index + nxt, is_list, skey)
+                          for kind, key, child, nxt, is_list, skey in rel)
             states.append((width, prods, *l2))
     return states
 
@@ -108,13 +110,13 @@ def _compile_grammar(raw: tuple) -> Grammar:
     states = []
     list_keys: set[str] = set()
     for width, prods, l2_width, ee2, ch2 in states_raw:
-        by_key: dict[str, tuple[int, int, int, int]] = {}
+        by_key: dict[str, tuple[int, int, int, int, str]] = {}
         ee = -1
-        for code, (kind, key, child, nxt, is_list) in enumerate(prods):
+        for code, (kind, key, child, nxt, is_list, skey) in enumerate(prods):
             if kind == EE:
                 ee = code
             elif kind in (AT, SE, CH) and key not in by_key:
-                by_key[key] = (code, child, nxt, kind)
+                by_key[key] = (code, child, nxt, kind, skey)
             if is_list:
                 list_keys.add(key)
         states.append((width, by_key, ee, prods, l2_width, ee2, ch2))
@@ -124,9 +126,9 @@ def _compile_grammar(raw: tuple) -> Grammar:
 
 
 def _root_set(entries: tuple, extra: int) -> RootSet:
-    by_key: dict[str, tuple[int, int | None]] = {}
-    for code, (local, _uri, child) in enumerate(entries):
-        by_key.setdefault(local, (code, child))
+    by_key: dict[str, tuple[int, int | None, str]] = {}
+    for code, (local, uri, child) in enumerate(entries):
+        by_key.setdefault(local, (code, child, f"{{{uri}}}{local}"))
     # codes 0..n-1 for the elements, then SE(*) (and ED for fragments)
     width = (len(entries) + extra - 1).bit_length()
     return RootSet(width, by_key, entries)

@@ -6,7 +6,8 @@ Table layout (a generated Python module, so loading it is just an import of a .p
   ("enum", ("A", "B")), ("hex",), ("b64",), ("bool",), ("int",), ("dec",), ("list", dt).
 - GRAMMARS: tuple of complex-type grammars; each is (runs, order, free_order, defaults):
   runs = ((count, (width, productions, l2 width, l2 EE code, l2 CH code)), ...), a state
-  repeated count times (see _run_length), and a production is (kind, key, child, next, is_list):
+  repeated count times (see _run_length), and a production is
+  (kind, key, child, next, is_list, string-table key):
   kind is one of the runtime constants (AT, SE, EE, CH, ...), key the JSON key (the local
   name, or "value" for simple content), child a grammar index (>= 0) for complex children,
   -(datatype index + 1) for simple-typed children and AT/CH values, next the next state
@@ -134,7 +135,9 @@ class TableBuilder:
                     assert term.stype
                     key = "value"
                     child = -(self.datatype(term.stype) + 1)
-                prods.append((kind, key, child, nxt, key in lists))
+                # string-table partition: the qname of the attribute or element ({uri}local)
+                skey = f"{{{term.qname[0]}}}{term.qname[1]}" if term.kind in (AT, SE) else ""  # type: ignore[index]
+                prods.append((kind, key, child, nxt, key in lists, skey))
             out_states.append((width, tuple(prods), *_second_level(st, index, attr_phase)))
         order = sorted(at_keys)
         if ct.content == "simple":
@@ -170,8 +173,8 @@ def _run_length(states: list[tuple]) -> tuple:
     """
     runs: list[list] = []
     for index, (width, prods, *l2) in enumerate(states):
-        rel = tuple((kind, key, child, 0 if kind == K_EE else nxt - index, is_list)
-                    for kind, key, child, nxt, is_list in prods)
+        rel = tuple((kind, key, child, 0 if kind == K_EE else nxt - index, is_list, skey)
+                    for kind, key, child, nxt, is_list, skey in prods)
         state = (width, rel, *l2)
         if runs and runs[-1][1] == state:
             runs[-1][0] += 1

@@ -116,7 +116,7 @@ class Instrument(ABC):
         """How often the instrument produces a new reading (acquisition samples at this rate)."""
         return 0.1
 
-    def confirm_safe(self) -> None:
+    def confirm_safe(self) -> None:  # noqa: B027 - optional hook: the base has nothing to confirm
         """Prove the instrument executed the safe-state commands (raise if it cannot be shown). The base
         has no generic way; protocol families override it."""
 

@@ -27,6 +27,7 @@ class ScpiDcLoad(DcLoad, ScpiInstrument):
     SLEW_UNIT_PER_MS: ClassVar[float] = 1.0  # family slew unit per (A/ms): 1e-3 for A/us
     PROTECTION: ClassVar[dict[str, str]] = {}  # ovp/ocp/opp -> command
     INPUT_COMMAND: ClassVar[str] = "INP {}"
+    INPUT_QUERY: ClassVar[str] = "INP?"
     MEASURE: ClassVar[dict[str, str]] = {"voltage": "MEAS:VOLT?", "current": "MEAS:CURR?", "power": "MEAS:POW?"}
     UPDATE_INTERVAL_S: ClassVar[float] = 0.02
 
@@ -120,3 +121,9 @@ class ScpiDcLoad(DcLoad, ScpiInstrument):
     def safe_state(self) -> None:
         """Input off: nothing is drawn from (or fed into) the charger's output."""
         self.set_input(False)
+
+    def confirm_safe(self) -> None:
+        """All commands executed (*OPC?) and the input reads back off."""
+        super().confirm_safe()
+        if self.ask(self.INPUT_QUERY).strip().upper() in ("1", "ON"):
+            raise InstrumentError(self.name, f"{self.INPUT_QUERY} still reports the input on after the safe state")

@@ -88,3 +88,9 @@ class ScpiAcSource(AcSource, ScpiInstrument):
     def safe_state(self) -> None:
         """Output off: the charger's supply is disconnected (it must then open its contactor)."""
         self.set_output(False)
+
+    def confirm_safe(self) -> None:
+        """All commands executed (*OPC?) and the output reads back off."""
+        super().confirm_safe()
+        if self.ask("OUTP?").strip().upper() in ("1", "ON"):
+            raise InstrumentError(self.name, "OUTP? still reports the output on after the safe state")

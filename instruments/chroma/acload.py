@@ -81,3 +81,9 @@ class Chroma63800(AcLoad, ScpiInstrument):
     def safe_state(self) -> None:
         """Load off: the charger's output is no longer loaded."""
         self.send("LOAD OFF")
+
+    def confirm_safe(self) -> None:
+        """All commands executed (*OPC?) and the load reads back off."""
+        super().confirm_safe()
+        if self.ask("LOAD?").strip().upper() in ("1", "ON"):
+            raise InstrumentError(self.name, "LOAD? still reports the load on after the safe state")

@@ -31,6 +31,7 @@ class Chroma63200A(ScpiDcLoad):
     PROTECTION: ClassVar[dict[str, str]] = {"ovp": ":CONF:PROT:VOLT {:g}", "ocp": ":CONF:PROT:CURR {:g}",
                                             "opp": ":CONF:PROT:POW {:g}"}
     INPUT_COMMAND = "LOAD {}"
+    INPUT_QUERY = "LOAD?"
     DEFAULT_RATINGS = (600.0, 420.0, 6000.0)
 
     mode = control("MODE?", "MODE {}", "Control the load mode (high/low ranges).",

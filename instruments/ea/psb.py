@@ -31,6 +31,7 @@ class EaPsb10000(ScpiDcLoad):
     PROTECTION: ClassVar[dict[str, str]] = {"ovp": "SOUR:VOLT:PROT {:g}", "ocp": "SOUR:CURR:PROT {:g}",
                                             "opp": "SOUR:POW:PROT {:g}"}
     INPUT_COMMAND = "OUTP {}"
+    INPUT_QUERY = "OUTP?"
     DEFAULT_RATINGS = (1000.0, 80.0, 30_000.0)
 
     def __init__(self, transport: Any, name: str | None = None, lock: bool = True):

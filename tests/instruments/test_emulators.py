@@ -8,7 +8,7 @@ import threading
 import pytest
 import pyvisa
 
-from instruments import open_instrument
+from instruments import InstrumentError, open_instrument
 from instruments.base.can import CanTransport
 from instruments.chargebench.bev import ChargebenchBev
 
@@ -281,3 +281,15 @@ def test_wt_integration_counts_energy_while_charging(lab):
     time.sleep(0.1)
     assert wt.read("wp", 1).value == energy  # stopped: the counter holds
     ev.safe_state()
+
+
+@pytest.mark.parametrize("driver", ["chroma.63200a", "itech.it8000", "ea.psb", "chroma.61800", "keysight.ac6900",
+                                    "chroma.63800"])
+def test_safe_state_is_confirmed_by_reading_back(lab, driver):
+    inst = open_instrument(driver, lab.serve(driver, "x"), name="x")
+    inst.identify()
+    (inst.set_output if hasattr(inst, "set_output") else inst.set_input)(True)
+    with pytest.raises(InstrumentError, match="still reports"):
+        inst.confirm_safe()  # not made safe yet: the read-back says so
+    inst.safe_state()
+    inst.confirm_safe()

@@ -39,6 +39,10 @@ def _dialect(protocol: str, energy: str) -> Any:
         from ..protocols.iso15118.dialect_iso2 import Iso2Dialect
 
         return Iso2Dialect(energy)
+    if protocol == "iso15118-20" and energy in ("DC", "DC_BPT"):
+        from ..protocols.iso15118.dialect_iso20 import Iso20Dialect
+
+        return Iso20Dialect(energy)
     raise StepError(f"the EV side does not implement {protocol} {energy} yet")
 
 
@@ -166,7 +170,9 @@ def hlc_start(ctx: Context, step: HlcStart) -> None:
     dev = None
     if step.deviation is not None:
         dev = Deviation(**step.deviation.model_dump())
-    evcc = Evcc(_dialect(step.protocol, step.energy), _battery(ctx, step), svc.target(), ctx.clock,
+    dialect = _dialect(step.protocol, step.energy)
+    dialect.preload()
+    evcc = Evcc(dialect, _battery(ctx, step), svc.target(), ctx.clock,
                 deviation=dev, cp=svc.cp if svc.ev_name else None, on_exchange=svc.trace,
                 stop_after_s=ctx.number(step.stop_after_s) if step.stop_after_s is not None else None)
     if step.wait_for == "pre_charged":

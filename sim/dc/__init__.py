@@ -3,6 +3,8 @@ ISO 15118 on the project's EXI codec. Importing this module registers its lab se
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 from ..services import SIM_SERVICES
@@ -18,8 +20,34 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     from .charger import attach
     from .secc import start
 
-    attach(lab, dut)
-    return await start(lab, set(lab.defects), host=options.get("secc_host", "127.0.0.1"))
+    side = attach(lab, dut)
+    served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"))
+    control = await asyncio.start_server(lambda r, w: _control(side.defects, r, w), "127.0.0.1", 0)
+    served["sim://dc-control"] = f"127.0.0.1:{control.sockets[0].getsockname()[1]}"
+
+    async def stop() -> None:
+        control.close()
+        await stop_secc()
+
+    return served, stop
+
+
+async def _control(defects: set[str], reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """``{"defects": [names]}`` replaces the DC charger's defects (the defect matrix reuses one lab)."""
+    while line := await reader.readline():
+        try:
+            names = json.loads(line)["defects"]
+            unknown = [n for n in names if n not in _defects.NAMES]
+            if unknown:
+                raise ValueError(f"not DC defects: {unknown}")
+            defects.clear()
+            defects.update(names)
+            reply: dict = {"ok": True, "defects": sorted(defects)}
+        except Exception as exc:  # noqa: BLE001 - a bad control line must not stop the lab
+            reply = {"error": str(exc)}
+        writer.write((json.dumps(reply) + "\n").encode())
+        await writer.drain()
+    writer.close()
 
 
 SIM_SERVICES.append(start_dc)

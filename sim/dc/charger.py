@@ -67,8 +67,9 @@ def attach(lab: Any, dut: Any) -> DcSide:
                         min_voltage_v=getattr(hlc, "min_voltage_v", 150.0) if hlc else 150.0,
                         current_tolerance_a=getattr(hlc, "current_tolerance_a", 5.0) if hlc else 5.0)
     events: EventQueue = lab.events
+    defects = set(lab.defects)  # one set shared by pilot, stage and SECC, so it can be switched at run time
     lab.charger = SimulatedDcCharger(ChargerRatings(max_current_a=dut.max_current_a, phases=1,
-                                                    voltage_v=dut.nominal_voltage_v), events, set(lab.defects))
-    side = DcSide(DcPowerStage(ratings, lab.dc, set(lab.defects)), lab.dc, lab, set(lab.defects))
+                                                    voltage_v=dut.nominal_voltage_v), events, defects)
+    side = DcSide(DcPowerStage(ratings, lab.dc, defects), lab.dc, lab, defects)
     lab.dc_side = side
     return side

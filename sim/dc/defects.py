@@ -7,19 +7,22 @@ from ..defects import Defect, register
 
 
 def _d(name: str, sentence: str, *tests: str) -> Defect:
-    """A DIN test id also names the same check in the ISO 15118-2 DC suite (same number)."""
-    more = [f"iso15118-2:ISO2-DC-{t.rsplit('-', 1)[1]}" for t in tests if t.startswith("din70121-dc:DIN-")]
+    """A DIN test id also names the same check in the ISO 15118-2 and -20 DC suites (same number; -20 has no
+    EV error code in its charge loop, so no number 15)."""
+    nums = [t.rsplit("-", 1)[1] for t in tests if t.startswith("din70121-dc:DIN-")]
+    more = [f"iso15118-2:ISO2-DC-{n}" for n in nums] + [f"iso15118-20:ISO20-DC-{n}" for n in nums if n != "15"]
     return Defect(name, sentence, ", ".join([*tests, *more]))
 
 
-register(
+DC_DEFECTS = (
     _d("dc_pilot_duty_wrong", "The DC charger's pilot runs at 10 % duty instead of 5 % (HLC required).",
        "din70121-dc:DIN-01"),
     _d("dc_sdp_offers_tls", "The SDP response offers TLS (security 0x00) although the EV asked for TCP without TLS "
        "(and DIN 70121 allows no TLS at all).", "din70121-dc:DIN-02"),
     _d("dc_wrong_response_code", "SessionStopRes carries ResponseCode FAILED after a normal session.",
        "din70121-dc:DIN-03"),
-    _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms).",
+    _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms); "
+       "DC_ChargeLoopRes (-20) 300 ms after.",
        "din70121-dc:DIN-04"),
     _d("dc_slow_cable_check", "Cable check (insulation test) takes 39 s: beyond the 38 s performance time, just "
        "inside the EV's 40 s timeout.",
@@ -43,4 +46,8 @@ register(
        "din70121-dc:DIN-14"),
     _d("dc_ignores_emergency_stop", "The charger keeps delivering current when the EV reports an error "
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
+    _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
+       "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
 )
+register(*DC_DEFECTS)
+NAMES = frozenset(d.name for d in DC_DEFECTS)

@@ -12,17 +12,22 @@ from __future__ import annotations
 import asyncio
 import secrets
 import socket
+import sys
 from typing import Any
 
 from harness.protocols.iso15118 import exi
+from harness.protocols.iso15118.exi.schema import load_schema
 
 from . import frames
 from .secc_din import DinSecc
 from .secc_iso2 import Iso2Secc
+from .secc_iso20 import Iso20Secc
 
 SEQUENCE_TIMEOUT_S = 60.0
 LATE_CURRENT_DEMAND_S = 0.060
-APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace: Iso2Secc}
+LATE_CHARGE_LOOP_S = 0.300
+APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace: Iso2Secc,
+                                 Iso20Secc.namespace: Iso20Secc}
 
 
 class SeccSession:
@@ -57,31 +62,34 @@ class SeccSession:
             if not task.done():
                 task.cancel()
 
-    async def send(self, payload: bytes, delay_s: float = 0.0) -> None:
+    async def send(self, payload: bytes, delay_s: float = 0.0, payload_type: int = frames.EXI) -> None:
         if delay_s:
             await asyncio.sleep(delay_s)
-        self.writer.write(frames.frame(frames.EXI, payload))
+        self.writer.write(frames.frame(payload_type, payload))
         await self.writer.drain()
 
     async def fail(self, name: str, code: str) -> None:
         (res_name, body), = self.proto.failed(name, code).items()
-        await self.send(exi.encode(self.proto.wrap(res_name, body), self.proto.namespace))
+        ptype, data = self.proto.encode(self.proto.wrap(res_name, body))
+        await self.send(data, payload_type=ptype)
 
     async def run(self) -> None:
         try:
             got = await self._next()
             if got is None or not await self._sap(got[1]):
                 return
+            self.last_t = self.now()
             allowed = set(self.proto.first)
             while True:
                 got = await self._next()
                 if got is None:
                     return
                 self.last_t = self.now()
-                allowed = await self._one(got[1], allowed)
+                allowed = await self._one(got, allowed)
                 if allowed is None:
                     return
-        except (asyncio.IncompleteReadError, ConnectionError, frames.FrameError):
+        except (asyncio.IncompleteReadError, ConnectionError, frames.FrameError) as exc:
+            print(f"secc: connection ended ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
             return
         finally:
             self.stage.stop(self.now())  # loss of communication: controlled shutdown
@@ -102,12 +110,13 @@ class SeccSession:
         await self.send(exi.encode(res, exi.APP_PROTOCOL))
         return True
 
-    async def _one(self, payload: bytes, allowed: set[str]) -> set[str] | None:
+    async def _one(self, frame: tuple[int, bytes], allowed: set[str]) -> set[str] | None:
         """Answer one request; the next allowed set, or None to close the connection."""
         p = self.proto
         try:
-            name, body, sid = p.unwrap(exi.decode(payload, p.namespace))
-        except Exception:  # noqa: BLE001 - an undecodable request ends the session
+            name, body, sid = p.unwrap(p.decode(*frame))
+        except Exception as exc:  # noqa: BLE001 - an undecodable request ends the session
+            print(f"secc: undecodable request ({exc}); closing", file=sys.stderr, flush=True)
             return None
         if name == "SessionSetupReq" and "SessionSetupReq" in allowed:
             self.session_id = secrets.token_hex(8).upper()
@@ -127,9 +136,10 @@ class SeccSession:
         if log is not None:
             log.append({"protocol": p.namespace, "request": name, "code": res.get("ResponseCode")})
         message = res if res_name in res and len(res) == 1 else p.wrap(res_name, res)
-        late = name == "CurrentDemandReq" and "dc_late_current_demand" in self.defects
-        delay = LATE_CURRENT_DEMAND_S if late else 0.0
-        await self.send(exi.encode(message, p.namespace), delay)
+        late = name in ("CurrentDemandReq", "DC_ChargeLoopReq") and "dc_late_current_demand" in self.defects
+        delay = (LATE_CURRENT_DEMAND_S if name == "CurrentDemandReq" else LATE_CHARGE_LOOP_S) if late else 0.0
+        ptype, data = p.encode(message)
+        await self.send(data, delay, ptype)
         if str(res.get("ResponseCode", "OK")).startswith("FAILED") or not nxt:
             return None
         return nxt
@@ -149,6 +159,10 @@ def _multicast_socket(interface: str) -> socket.socket:
 async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
                 interface: str | None = None) -> tuple[dict[str, str], Any]:
     """TCP server plus SDP responder; returns ({'sim://secc': 'host:port', 'sim://sdp': ...}, stop)."""
+    # Grammar tables load lazily (about 2 s for all): load them before serving, so no answer pays for it
+    for ns in (exi.APP_PROTOCOL, exi.DIN, exi.ISO2, exi.ISO20_COMMON, exi.ISO20_DC):
+        load_schema(ns)
+    loop = asyncio.get_running_loop()
     sessions: set[asyncio.Task] = set()
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -172,18 +186,17 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
     if server is None:
         raise OSError("no free TCP port in 49152-65535")
     port = server.sockets[0].getsockname()[1]
-    security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
 
     class Sdp(asyncio.DatagramProtocol):
         def connection_made(self, transport: Any) -> None:
             self.transport = transport
 
         def datagram_received(self, data: bytes, addr: Any) -> None:
+            security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
             answer = frames.sdp_answer(data, host, port, security)
             if answer is not None:
                 self.transport.sendto(answer, addr)
 
-    loop = asyncio.get_running_loop()
     if interface is None:  # virtual lab: SDP unicast on loopback
         sdp_transport, _ = await loop.create_datagram_endpoint(Sdp, local_addr=(host, 0))
     else:  # a real link: SDP multicast to ff02::1 port 15118 on the interface

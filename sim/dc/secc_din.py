@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.protocols.iso15118 import exi
+
 from .stage import RIPPLE_A
 
 
@@ -21,7 +23,7 @@ def pv(value: float, unit: str) -> dict:
 
 def num(obj: Any, default: float = 0.0) -> float:
     if isinstance(obj, dict) and isinstance(obj.get("Value"), int):
-        return obj["Value"] * 10.0 ** int(obj.get("Multiplier", 0))
+        return obj["Value"] * 10.0 ** int(obj.get("Multiplier", obj.get("Exponent", 0)))
     return default
 
 
@@ -41,6 +43,12 @@ class DinSecc:
         self.ev_max_v = 500.0
 
     # -- envelope --------------------------------------------------------------------------------------------
+    def decode(self, payload_type: int, payload: bytes) -> dict:
+        return exi.decode(payload, self.namespace)
+
+    def encode(self, message: dict) -> tuple[int, bytes]:
+        return 0x8001, exi.encode(message, self.namespace)
+
     def unwrap(self, msg: dict) -> tuple[str, dict, str | None]:
         root = msg["V2G_Message"]
         (name, body), = root["Body"].items()

@@ -8,36 +8,32 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import DUTS, SUITES, catches, run_matrix, run_suite
+from .labrun import catches
 
-SUITE = SUITES / "din70121_dc.yaml"
-DUT = DUTS / "ccs1_dc_150kw.yaml"
-DIN = catches("din70121-dc")
-
-
-@pytest.fixture(scope="module")
-def clean():
-    return run_suite(SUITE, DUT)
+KEY = "din70121-dc"
+DIN = catches(KEY)
 
 
 @pytest.fixture(scope="module")
-def matrix():
-    return run_matrix(SUITE, DUT, DIN, {"DIN-01", "DIN-03", "DIN-10"})
+def matrix(matrices):
+    return matrices[KEY]
 
 
-def test_clean_run_passes(clean) -> None:
+def test_clean_run_passes(matrix) -> None:
+    clean = matrix[""]
     assert clean.status == "completed"
     bad = [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
     assert not bad
     assert len(clean.tests) == 15
 
 
-def test_every_test_has_a_defect(clean) -> None:
+def test_every_test_has_a_defect(matrix) -> None:
+    clean = matrix[""]
     assert {t.id for t in clean.tests} == set(DIN.values())
 
 
 @pytest.mark.parametrize("defect", sorted(DIN))
-def test_defect_fails_its_test_only(defect: str, clean, matrix) -> None:
+def test_defect_fails_its_test_only(defect: str, matrix) -> None:
     record = matrix[defect]
     target = DIN[defect]
     verdicts = {t.id: t.verdict for t in record.tests}

@@ -7,24 +7,19 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import DUTS, SUITES, catches, run_matrix, run_suite
+from .labrun import catches
 
-SUITE = SUITES / "iso15118_2.yaml"
-DUT = DUTS / "ccs2_dc_350kw.yaml"
-ISO2 = catches("iso15118-2")
-
-
-@pytest.fixture(scope="module")
-def clean():
-    return run_suite(SUITE, DUT)
+KEY = "iso15118-2"
+ISO2 = catches(KEY)
 
 
 @pytest.fixture(scope="module")
-def matrix():
-    return run_matrix(SUITE, DUT, ISO2, {"ISO2-DC-03"})
+def matrix(matrices):
+    return matrices[KEY]
 
 
-def test_clean_run_passes(clean) -> None:
+def test_clean_run_passes(matrix) -> None:
+    clean = matrix[""]
     assert clean.status == "completed"
     assert not [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
     assert {t.id for t in clean.tests} == set(ISO2.values())

@@ -52,12 +52,12 @@ def deviate(evcc: Any, dev: Deviation, name: str, body: dict) -> dict:
         ex = Exchange(name, since, deviation="V2GTP version 0x02")
         rec.exchanges.append(ex)
         data = d.encode(d.wrap(evcc.session_id, name, body))
-        evcc.conn.send_raw(v2gtp.pack(d.payload_type, data, version=0x02))
+        evcc.conn.send_raw(v2gtp.pack(d.payload_type_for(name), data, version=0x02))
     else:
         sid = evcc.session_id
         send_name, send_body = name, body
         if dev.kind == "out_of_sequence":
-            send_name = dev.send or "CurrentDemandReq"
+            send_name = dev.send or d.loop_req
             send_body = _body_for(evcc, send_name)
         elif dev.kind == "wrong_session_id":
             sid = WRONG_SESSION_ID
@@ -65,11 +65,11 @@ def deviate(evcc: Any, dev: Deviation, name: str, body: dict) -> dict:
             send_body = _invalid(evcc, name, body)
         ex = Exchange(send_name, since, deviation=dev.kind)
         rec.exchanges.append(ex)
-        sent = evcc.conn.send(d.payload_type, d.encode(d.wrap(sid, send_name, send_body)))
+        sent = evcc.conn.send(d.payload_type_for(send_name), d.encode(d.wrap(sid, send_name, send_body)))
         try:
             got = evcc.conn.receive(2.0)
             ex.response_time_s = got.t_first - sent
-            rname, rbody, _ = d.unwrap(d.decode(got.payload))
+            rname, rbody, _ = d.unwrap(d.decode(got.payload, got.payload_type))
             ex.response, ex.code, ex.body = rname, rbody.get("ResponseCode"), rbody
         except ReceiveTimeout:
             ex.error = "no response within 2 s"
@@ -91,12 +91,12 @@ def _end(why: str) -> Exception:
 
 def _body_for(evcc: Any, name: str) -> dict:
     d, bat = evcc.dialect, evcc.battery
-    builders = {"CurrentDemandReq": lambda: d.current_demand(bat, 10.0),
-                "CableCheckReq": lambda: d.cable_check(bat),
-                "PreChargeReq": lambda: d.pre_charge(bat, 2.0),
-                "WeldingDetectionReq": lambda: d.welding(bat),
-                "PowerDeliveryReq": lambda: d.power_delivery(bat, True, None),
-                "ChargeParameterDiscoveryReq": lambda: d.charge_parameters(bat),
+    builders = {d.loop_req: lambda: d.current_demand(bat, 10.0),
+                d.cable_check_req: lambda: d.cable_check(bat),
+                d.pre_charge_req: lambda: d.pre_charge(bat, 2.0),
+                d.welding_req: lambda: d.welding(bat),
+                d.power_delivery_req: lambda: d.power_delivery(bat, True, None),
+                d.cpd_req: lambda: d.charge_parameters(bat),
                 "SessionStopReq": d.session_stop}
     if name not in builders:
         raise ValueError(f"cannot send {name} out of sequence")
@@ -105,9 +105,4 @@ def _body_for(evcc: Any, name: str) -> dict:
 
 def _invalid(evcc: Any, name: str, body: dict) -> dict:
     """A schema-valid request with a parameter the charger must refuse."""
-    d = evcc.dialect
-    if name == "ChargeParameterDiscoveryReq":
-        return d.charge_parameters(evcc.battery, transfer=d.wrong_transfer_type)
-    if name == d.payment_req:
-        return {**body, "SelectedPaymentOption": d.wrong_payment}
-    raise ValueError(f"no invalid-parameter variant for {name}")
+    return evcc.dialect.invalid(name, body, evcc.battery)

@@ -28,6 +28,48 @@ class DinDialect:
     auth_req = "ContractAuthenticationReq"
     wrong_transfer_type = "AC_single_phase_core"  # refused by a DC charger: FAILED_WrongEnergyTransferType
     wrong_payment = "Contract"  # DIN allows ExternalPayment only
+    cpd_req = "ChargeParameterDiscoveryReq"
+    cable_check_req = "CableCheckReq"
+    pre_charge_req = "PreChargeReq"
+    power_delivery_req = "PowerDeliveryReq"
+    loop_req = "CurrentDemandReq"
+    welding_req = "WeldingDetectionReq"
+    lenient_names = False
+
+    def preload(self) -> None:
+        """Load the codec tables now: their lazy load would otherwise land inside the first exchange."""
+        from .exi.schema import load_schema
+
+        for ns in (exi.APP_PROTOCOL, *self.namespaces):
+            load_schema(ns)
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        return (self.namespace,)
+
+    def payload_type_for(self, name: str) -> int:
+        return self.payload_type
+
+    # -- the protocol-specific middle of the sequence ------------------------------------------------------
+    def negotiate(self, evcc: Any) -> Body:
+        """Service discovery, payment, authorization and charge parameters; returns the parameter answer."""
+        disc = evcc._send("ServiceDiscoveryReq", self.service_discovery())
+        evcc._send(self.payment_req, self.payment_selection(disc))
+        evcc._until_finished(self.auth_req, self.authorization, evcc.timers.ongoing_s)
+        evcc.record.enter("authorized", evcc.t())
+        return evcc._until_finished(self.cpd_req, lambda: self.charge_parameters(evcc.battery),
+                                    evcc.timers.ongoing_s)
+
+    def start_power(self, evcc: Any, cpd: Body) -> None:
+        evcc._send(self.power_delivery_req, self.power_delivery(evcc.battery, True, self.schedule_id(cpd)))
+
+    def invalid(self, name: str, body: Body, bat: Battery) -> Body:
+        """A schema-valid request with a parameter the charger must refuse."""
+        if name == self.cpd_req:
+            return self.charge_parameters(bat, transfer=self.wrong_transfer_type)
+        if name == self.payment_req:
+            return {**body, "SelectedPaymentOption": self.wrong_payment}
+        raise ValueError(f"no invalid-parameter variant for {name}")
 
     # -- framing ---------------------------------------------------------------------------------------------
     def wrap(self, session_id: str, name: str, body: Body) -> dict:
@@ -45,7 +87,7 @@ class DinDialect:
     def encode(self, message: dict) -> bytes:
         return exi.encode(message, self.namespace)
 
-    def decode(self, data: bytes) -> dict:
+    def decode(self, data: bytes, payload_type: int | None = None) -> dict:
         return exi.decode(data, self.namespace)
 
     # -- requests --------------------------------------------------------------------------------------------

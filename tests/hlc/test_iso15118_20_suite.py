@@ -1,0 +1,33 @@
+"""ISO 15118-20 DC and DC_BPT (EIM) on the virtual lab: all PASS on the good charger; each DC defect fails the -20 test
+meant to catch it (with canaries kept at PASS)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Verdict
+
+from .labrun import catches
+
+KEY = "iso15118-20"
+ISO20 = catches(KEY)
+
+
+@pytest.fixture(scope="module")
+def matrix(matrices):
+    return matrices[KEY]
+
+
+def test_clean_run_passes(matrix) -> None:
+    clean = matrix[""]
+    assert clean.status == "completed"
+    assert not [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
+    assert {t.id for t in clean.tests} == set(ISO20.values())
+
+
+@pytest.mark.parametrize("defect", sorted(ISO20))
+def test_defect_fails_its_test_only(defect: str, matrix) -> None:
+    record = matrix[defect]
+    verdicts = {t.id: t.verdict for t in record.tests}
+    assert verdicts[ISO20[defect]] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == ISO20[defect])
+    assert not [(k, v) for k, v in verdicts.items() if k != ISO20[defect] and v is not Verdict.PASS]

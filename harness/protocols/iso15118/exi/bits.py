@@ -5,6 +5,11 @@ from __future__ import annotations
 from .errors import ExiDecodeError
 
 
+def _what(what: object) -> str:
+    """Callers pass ("what", "of whom") tuples so hot paths never format strings."""
+    return " ".join(what) if isinstance(what, tuple) else str(what)
+
+
 class BitWriter:
     """Appends n-bit values most significant bit first; whole bytes move to a bytearray.
 
@@ -73,20 +78,20 @@ class BitReader:
         self.pos = 0
         self.end = len(data) * 8
 
-    def read(self, width: int, what: str) -> int:
+    def read(self, width: int, what: object) -> int:
         if width == 0:
             return 0
         pos = self.pos
         stop = pos + width
         if stop > self.end:
-            raise ExiDecodeError(pos, f"{width} bit(s) for {what}, but the stream ends")
+            raise ExiDecodeError(pos, f"{width} bit(s) for {_what(what)}, but the stream ends")
         self.pos = stop
         first = pos >> 3
         last = (stop + 7) >> 3
         chunk = int.from_bytes(self.data[first:last], "big")
         return (chunk >> ((last << 3) - stop)) & ((1 << width) - 1)
 
-    def read_uint(self, what: str, max_octets: int = 10) -> int:
+    def read_uint(self, what: object, max_octets: int = 10) -> int:
         """EXI Unsigned Integer, capped at max_octets groups (10 groups = 70 bits)."""
         start = self.pos
         result = 0
@@ -97,12 +102,12 @@ class BitReader:
             if octet < 128:
                 return result
             shift += 7
-        raise ExiDecodeError(start, f"{what}: an unsigned integer of at most {max_octets} octets")
+        raise ExiDecodeError(start, f"{_what(what)}: an unsigned integer of at most {max_octets} octets")
 
-    def read_bytes(self, count: int, what: str) -> bytes:
+    def read_bytes(self, count: int, what: object) -> bytes:
         pos = self.pos
         if pos + 8 * count > self.end:
-            raise ExiDecodeError(pos, f"{count} byte(s) of {what}, but the stream ends")
+            raise ExiDecodeError(pos, f"{count} byte(s) of {_what(what)}, but the stream ends")
         if pos & 7 == 0:
             self.pos = pos + 8 * count
             return self.data[pos >> 3:(pos >> 3) + count]
@@ -112,3 +117,32 @@ class BitReader:
     @property
     def remaining(self) -> int:
         return self.end - self.pos
+
+
+class SmallBitReader(BitReader):
+    """BitReader for short streams: the whole stream as one int, each read a shift and mask.
+
+    Twice as fast as slicing for V2G-sized messages; only used below SMALL_STREAM bytes,
+    since shifting a big int costs time proportional to its size.
+    """
+
+    __slots__ = ("_big",)
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self._big = int.from_bytes(data, "big")
+
+    def read(self, width: int, what: object) -> int:
+        stop = self.pos + width
+        if stop > self.end:
+            raise ExiDecodeError(self.pos, f"{width} bit(s) for {_what(what)}, but the stream ends")
+        self.pos = stop
+        return (self._big >> (self.end - stop)) & ((1 << width) - 1)
+
+
+SMALL_STREAM = 512
+
+
+def reader_for(data: bytes) -> BitReader:
+    """The faster reader for the stream's size."""
+    return SmallBitReader(data) if len(data) <= SMALL_STREAM else BitReader(data)

@@ -8,9 +8,12 @@ bit-packed body, and zero bits padding the last byte.  A message is the dict
 
 from __future__ import annotations
 
-from .bits import BitReader, BitWriter
+from .bits import BitWriter, reader_for
 from .datatypes import (
+    BOOL,
+    ENUM,
     LIST,
+    NBIT,
     decode_value,
     encode_value,
     from_untyped,
@@ -39,6 +42,10 @@ def _free_keys(grammar: Grammar, obj: dict) -> list[str]:
     return [k for k in attrs if k in obj] + [k for k in obj if k not in attrs and k in grammar.order]
 
 
+#: datatypes whose decoding reads a fixed width: code -> index of that width in the datatype
+_FAST = {NBIT: 1, ENUM: 2, BOOL: 1}
+
+
 class _Encoder:
     __slots__ = ("w", "schema", "grammars", "datatypes", "strings", "strict", "josev_defaults")
 
@@ -51,8 +58,11 @@ class _Encoder:
         self.strict = strict
         self.josev_defaults = josev_defaults
 
-    def element(self, grammar: Grammar, obj: object, path: str, depth: int, qkey: str) -> None:
-        """Encode one complex element; qkey is its qname, the string-table key of its text."""
+    def element(self, grammar: Grammar, obj: object, path: object, depth: int, qkey: str) -> None:
+        """Encode one complex element; qkey is its qname, the string-table key of its text.
+
+        path is (parent path, key, index), formatted only when an error is raised.
+        """
         if not isinstance(obj, dict):
             raise ExiEncodeError(path, f"expected an object, got {type(obj).__name__}")
         if depth > MAX_DEPTH:
@@ -77,7 +87,7 @@ class _Encoder:
             for i, item in enumerate(items):
                 st = states[s]
                 prod = st[1].get(key)
-                where = f"{path}.{key}" if items is not value else f"{path}.{key}[{i}]"
+                where = (path, key, i if items is value else None)
                 if prod is None:
                     raise ExiEncodeError(where, f"not allowed here; expected {_describe(grammar, s)}")
                 code, child, nxt, kind, skey = prod
@@ -99,16 +109,31 @@ class _Encoder:
         if used != len(obj):
             unknown = sorted(k for k in obj if k not in grammar.order)
             if unknown:
-                raise ExiEncodeError(f"{path}.{unknown[0]}", f"unknown field; allowed: {list(grammar.order)}")
+                raise ExiEncodeError((path, unknown[0], None), f"unknown field; allowed: {list(grammar.order)}")
             raise ExiEncodeError(path, "fields after an empty or invalid value")
         st = states[s]
         if st[2] < 0:
             raise ExiEncodeError(path, f"incomplete; expected {_describe(grammar, s)}")
         w.write(st[2], st[0])
 
-    def simple(self, dt: tuple, value: object, path: str, key: str) -> None:
+    def simple(self, dt: tuple, value: object, path: object, key: str) -> None:
         """An element of simple type: CH [typed] then EE, or EXIficient's second level."""
         w = self.w
+        code = dt[0]
+        # fast paths: CH code 0, the value and EE code 0 in one write
+        if code == NBIT:
+            if type(value) is int and dt[2] <= value <= dt[3]:
+                w.write((value - dt[2]) << 1, dt[1] + 2)
+                return
+        elif code == BOOL:
+            if value is True or value is False:
+                w.write(2 if value else 0, 3)
+                return
+        elif code == ENUM and type(value) is str:
+            idx = dt[3].get(value)
+            if idx is not None:
+                w.write(idx << 1, dt[2] + 2)
+                return
         if is_empty(dt, value):
             w.write(0b1000, 4)  # escape, then EE at the second level of Element_i,0
         elif self.strict or is_typed_valid(dt, value, path):
@@ -120,7 +145,7 @@ class _Encoder:
             self.strings.encode(w, key, untyped_text(value))
             w.write(0b100, 3)  # escape, then EE at the second level of the content state
 
-    def characters(self, st: tuple, code: int, dt: tuple, value: object, path: str, key: str) -> bool:
+    def characters(self, st: tuple, code: int, dt: tuple, value: object, path: object, key: str) -> bool:
         """Simple content of a complex type; True when the element already ended."""
         w = self.w
         escape = len(st[3])
@@ -161,7 +186,7 @@ class _Decoder:
     __slots__ = ("r", "schema", "grammars", "datatypes", "strings")
 
     def __init__(self, schema: Schema, data: bytes) -> None:
-        self.r = BitReader(data)
+        self.r = reader_for(data)
         self.schema = schema
         self.grammars = schema.grammars
         self.datatypes = schema.datatypes
@@ -225,8 +250,22 @@ class _Decoder:
         r = self.r
         pos = r.pos
         dt = self.datatypes[~child]
-        if r.read(1, f"CH event of {key}") != 0:
-            l2 = r.read(3, f"second-level event of {key}")
+        code = dt[0]
+        if code in _FAST and r.end - pos >= dt[_FAST[code]] + 2:
+            # fast path: CH code 0, the value and EE code 0 in one read
+            width = dt[_FAST[code]]
+            bits = r.read(width + 2, key)
+            if not bits >> (width + 1) and not bits & 1:
+                v = bits >> 1
+                if code == NBIT:
+                    return v + dt[2]
+                if code == BOOL:
+                    return v == 1
+                if v < len(dt[1]):
+                    return dt[1][v]
+            r.pos = pos
+        if r.read(1, ("the CH event of", key)) != 0:
+            l2 = r.read(3, ("a second-level event of", key))
             if l2 == 0:
                 return [] if dt[0] == LIST else ""
             if l2 == 6:
@@ -236,7 +275,7 @@ class _Decoder:
             raise ExiDecodeError(pos, f"typed characters of {key}, got second-level event {l2}")
         value = decode_value(r, dt, self.strings, key, self.datatypes)
         pos = r.pos
-        if r.read(1, f"end of {key}") != 0:
+        if r.read(1, ("the end of", key)) != 0:
             raise ExiDecodeError(pos, f"end of {key} (second-level event not supported)")
         return value
 

@@ -39,18 +39,20 @@ def compile_datatypes(descriptors: tuple) -> tuple:
                         {v: i for i, v in enumerate(values)}))
         elif code == LIST:
             out.append((LIST, d[1]))
+        elif code == BOOL:
+            out.append((BOOL, 1))  # the width, for the decoder's fixed-width fast path
         else:
             out.append((code, *d[1:]))
     return tuple(out)
 
 
-def _int_value(value: object, path: str) -> int:
+def _int_value(value: object, path: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ExiEncodeError(path, f"expected an integer, got {value!r}")
     return value
 
 
-def encode_value(w: BitWriter, dt: tuple, value: object, path: str,
+def encode_value(w: BitWriter, dt: tuple, value: object, path: object,
                  strings: StringTables, key: str, datatypes: tuple) -> None:
     """Write one typed value; raise ExiEncodeError(path, ...) when it does not fit dt."""
     code = dt[0]
@@ -113,7 +115,7 @@ def encode_value(w: BitWriter, dt: tuple, value: object, path: str,
         w.write_uint(len(value))
         item = datatypes[dt[1]]
         for i, v in enumerate(value):
-            encode_value(w, item, v, f"{path}[{i}]", strings, key, datatypes)
+            encode_value(w, item, v, (path, "", i), strings, key, datatypes)
     else:
         raise ExiEncodeError(path, "float values are not supported by this codec")
 
@@ -159,7 +161,7 @@ def decode_value(r: BitReader, dt: tuple, strings: StringTables, key: str,
     raise ExiDecodeError(r.pos, f"a supported datatype for {key} (float is not supported)")
 
 
-def _encode_decimal(w: BitWriter, value: object, path: str) -> None:
+def _encode_decimal(w: BitWriter, value: object, path: object) -> None:
     """EXI Decimal: sign bit, integral part, fractional digits reversed (7.1.3)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise ExiEncodeError(path, f"expected a decimal, got {value!r}")
@@ -193,7 +195,7 @@ def is_empty(dt: tuple, value: object) -> bool:
     return (value == "" and dt[0] in (STR, HEX, B64, ENUM)) or (value == [] and dt[0] == LIST)
 
 
-def is_typed_valid(dt: tuple, value: object, path: str) -> bool:
+def is_typed_valid(dt: tuple, value: object, path: object) -> bool:
     """Whether EXIficient would encode value with the typed representation.
 
     Values of the right JSON kind but outside the datatype (an n-bit integer out of range,

@@ -20,10 +20,20 @@ class ExiDecodeError(ExiError):
         super().__init__(f"EXI decode error at bit {bit_offset}: expected {expected}")
 
 
+def format_path(path: object) -> str:
+    """Paths are built lazily as (parent, key, index) tuples; format one for a message."""
+    if not isinstance(path, tuple):
+        return str(path)
+    parent, key, index = path
+    text = f"{format_path(parent)}.{key}" if key else format_path(parent)
+    return text if index is None else f"{text}[{index}]"
+
+
 class ExiEncodeError(ExiError):
     """The message does not fit the schema: the path names the offending field."""
 
-    def __init__(self, path: str, problem: str) -> None:
+    def __init__(self, path: object, problem: str) -> None:
+        path = format_path(path)
         self.path = path
         self.problem = problem
         super().__init__(f"EXI encode error at {path}: {problem}")

@@ -243,6 +243,8 @@ def csms_findings(ctx: Context, step: CsmsFindings) -> None:
 
 @action("csms.expect_connect")
 def csms_expect_connect(ctx: Context, step: CsmsExpectConnect) -> None:
+    if step.only_if and step.only_if.lower() not in ctx.dut.claims():
+        return
     svc = _svc(ctx)
     ch = svc.charger()
     timeout = ctx.number(step.timeout_s)

@@ -46,6 +46,12 @@ class DutOcpp(Strict):
         flags = {"ocpp1.6j" if v == "1.6" else "ocpp2.0.1" for v in self.versions}
         flags |= {f"ocpp:sp{p}" for p in set(self.security_profiles)}
         flags.add(f"ocpp:run_sp{self.security_profile}")
+        if self.security_profile in (1, 2):
+            flags.add("ocpp:basic_auth")
+        if self.security_profile >= 2:
+            flags.add("ocpp:tls")
+        if self.security_profile == 3:
+            flags.add("ocpp:mtls")
         flags |= {f"ocpp16:{f.lower()}" for f in self.feature_profiles}
         flags |= {f"ocpp201:{b.lower()}" for b in self.blocks}
         if self.ocmf_public_key:

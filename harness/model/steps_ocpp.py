@@ -98,6 +98,8 @@ class CsmsExpectConnect(StepBase):
     timeout_s: Number = 30.0
     info: dict[str, Any] | None = None
     no_rejects: bool = Field(default=True, description="a refused attempt before it (e.g. wrong password) fails")
+    only_if: str | None = Field(default=None, description="run only when the DUT profile claims this flag "
+                                "(e.g. ocpp:mtls: the charger reconnects with a new client certificate)")
     name: str | None = Name
 
 

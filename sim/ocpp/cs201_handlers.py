@@ -128,7 +128,7 @@ class Handlers201:
                 await self.start_tx("RemoteStart", "EVConnected" if plugged else "Idle", **info)
             else:
                 await self.tx_event("Updated", "RemoteStart", **info)
-            if self.ev_state() in "CD":
+            if self.ev_state() in "CD" and not self.d("ocpp201_no_charging_state_update"):
                 await self.tx_event("Updated", "ChargingStateChanged", chargingState="Charging")
         return reply, go
 

@@ -42,7 +42,10 @@ register(*[Defect(name, sentence, f"{suite}:{test}") for name, sentence, suite, 
      "TC_075_1_CS"),
     ("ocpp16_accepts_invalid_cert", "CertificateSigned with a certificate from an untrusted CA is Accepted.",
      S16, "TC_077_CS"),
-    ("ocpp16_first_reconnect_bad_auth", "The first reconnection uses a wrong Basic auth user.", S16, "TC_086_CS"),
+    ("ocpp16_first_reconnect_bad_auth", "After the CSMS closes the connection, the first reconnection uses a "
+     "wrong Basic auth user.", S16, "TC_086_CS"),
+    ("ocpp16_accepts_any_server_cert", "The charge point does not verify the CSMS's TLS certificate (it accepts "
+     "an expired or untrusted one).", S16, "TC_087_CS"),
     ("ocpp16_profile_not_applied", "Charging profiles are Accepted but the pilot keeps offering the rated "
      "current.", S16, "XL16-01"),
     ("ocpp16_meter_reads_high", "The charger's meter reads 3 % high.", S16, "XL16-02"),
@@ -53,8 +56,12 @@ register(*[Defect(name, sentence, f"{suite}:{test}") for name, sentence, suite, 
 ]])
 
 register(*[Defect(name, sentence, f"{S201}:{test}") for name, sentence, test in [
-    ("ocpp201_first_reconnect_bad_auth", "The first reconnection sends a Basic auth user that is not the station's "
-     "id.", "TC_A_01_CS"),
+    ("ocpp201_first_reconnect_bad_auth", "After the CSMS closes the connection, the first reconnection "
+     "sends a Basic auth user that is not the station's id.", "TC_A_01_CS"),
+    ("ocpp201_accepts_any_server_cert", "The station does not verify the CSMS's TLS certificate.", "TC_A_05_CS"),
+    ("ocpp201_tls11_allowed", "The station accepts a server that offers only TLS 1.1.", "TC_A_06_CS"),
+    ("ocpp201_first_reconnect_no_client_cert", "After the CSMS closes the connection, the first "
+     "reconnection under security profile 3 presents no client certificate.", "TC_A_07_CS"),
     ("ocpp201_keeps_old_password", "A new BasicAuthPassword is Accepted but the station reconnects with the old "
      "one.", "TC_A_09_CS"),
     ("ocpp201_csr_wrong_cn", "The CSR sent for SignChargingStationCertificate names another station.", "TC_A_11_CS"),

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import ssl
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class Station:
         self.connects = 0
         self._stop = asyncio.Event()
         self._drop = asyncio.Event()
+        self._server_closed = False
         self._wh = 0.0
         self._wh_t = lab.now()
         self._ev_changes: asyncio.Queue[str] = asyncio.Queue()
@@ -227,11 +229,23 @@ class Station:
 
     # -- connection ----------------------------------------------------------------------------------------------
     def _ssl(self) -> ssl.SSLContext | None:
+        """TLS 1.2+ against the CSMS root (security profiles 2/3), the client certificate for profile 3."""
         if self.sp < 2:
             return None
+        v = self.version.replace(".", "")
         ctx = ssl.create_default_context(cafile=str(self.pki / "ca.pem")) if self.pki else ssl.create_default_context()
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        if self.sp == 3 and self.client_cert:
+        if self.d(f"ocpp{v}_accepts_any_server_cert"):
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if self.d(f"ocpp{v}_tls11_allowed"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1_1
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        if self._server_closed and self.d(f"ocpp{v}_first_reconnect_no_client_cert"):
+            pass
+        elif self.sp == 3 and self.client_cert:
             ctx.load_cert_chain(*self.client_cert)
         return ctx
 
@@ -250,14 +264,13 @@ class Station:
             url = self.url.replace("ws://", "wss://") if self.sp >= 2 else self.url
             try:
                 headers = self._headers()
-                if self.connects >= 1 and self.d(f"ocpp{self.version.replace('.', '')}_first_reconnect_bad_auth") \
-                        and not getattr(self, "_bad_auth_done", False):
-                    self._bad_auth_done = True
+                if self._server_closed and self.d(f"ocpp{self.version.replace('.', '')}_first_reconnect_bad_auth"):
                     token = base64.b64encode(f"not-{self.cp_id}:{self.password}".encode()).decode()
                     headers = {"Authorization": f"Basic {token}"}
+                ctx = self._ssl()
+                self._server_closed = False  # the defects above bend only the first attempt after a close
                 async with connect(url, subprotocols=[self.subprotocol], additional_headers=headers,
-                                   ssl=self._ssl(), open_timeout=5, ping_interval=None,
-                                   close_timeout=1) as ws:
+                                   ssl=ctx, open_timeout=5, ping_interval=None, close_timeout=1) as ws:
                     self.connects += 1
                     backoff = 1.0
                     await self._session(ws)
@@ -277,6 +290,7 @@ class Station:
                                                     self._drop.wait(), self._stop.wait())]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            self._server_closed = tasks[0].done() and not (self._drop.is_set() or self._stop.is_set())
         finally:
             for t in tasks:
                 t.cancel()

@@ -20,7 +20,9 @@ SUITES = {
     "ocpp16-core": ("suites/ocpp16_core.yaml", "profiles/dut/ac_ocpp16.yaml", 3),
     "ocpp201-core": ("suites/ocpp201_core.yaml", "profiles/dut/ac_ocpp201.yaml", 3),
 }
-SP_ONLY = {"ocpp16_first_reconnect_bad_auth"}  # TC_086_CS needs security profile 2: see test_security.py
+# Defects whose targets only apply under security profile 2 or 3: test_security.py runs them.
+SP_ONLY = {"ocpp16_first_reconnect_bad_auth", "ocpp16_accepts_any_server_cert", "ocpp201_accepts_any_server_cert",
+           "ocpp201_tls11_allowed", "ocpp201_first_reconnect_no_client_cert"}
 
 
 def _defects(suite_id: str) -> list:

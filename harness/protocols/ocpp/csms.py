@@ -109,6 +109,11 @@ class Csms:
         if not set(offered) & set(self.config.versions):
             return self._reject(conn, cp_id, HTTPStatus.BAD_REQUEST,
                                 f"no supported OCPP subprotocol offered ({', '.join(offered) or 'none'})")
+        if self.config.security_profile == 3:
+            cn = self._client_cn(conn)
+            if cn != cp_id:
+                return self._reject(conn, cp_id, HTTPStatus.FORBIDDEN,
+                                    "no client certificate" if cn is None else f"client certificate names {cn!r}")
         if self.config.security_profile in (1, 2):
             creds = parse_basic(request.headers.get("Authorization"))
             expected = self.config.passwords.get(cp_id)
@@ -120,6 +125,15 @@ class Csms:
             if expected is None or not hmac.compare_digest(password.encode(), expected.encode()):
                 return self._reject(conn, cp_id, HTTPStatus.UNAUTHORIZED, "wrong password")
         return None
+
+    @staticmethod
+    def _client_cn(conn: ServerConnection) -> str | None:
+        sslobj = conn.transport.get_extra_info("ssl_object") if conn.transport else None
+        cert = sslobj.getpeercert() if sslobj is not None else None
+        if not cert:
+            return None
+        subject = {k: v for rdn in cert.get("subject", ()) for k, v in rdn}
+        return subject.get("commonName")
 
     def _select_subprotocol(self, conn: ServerConnection, offered: Any) -> Any:
         for p in self.config.versions:  # the CSMS's preference order
@@ -142,12 +156,6 @@ class Csms:
             if cert:
                 subject = {k: v for rdn in cert.get("subject", ()) for k, v in rdn}
                 info["client_cert"] = {"cn": subject.get("commonName"), "o": subject.get("organizationName")}
-        if self.config.security_profile == 3:
-            cn = (info.get("client_cert") or {}).get("cn")
-            if cn != cp_id:
-                self.charger(cp_id).add("--", 0, None, REJECTED, {"reason": f"client cert CN {cn!r}"}, time.time())
-                await ws.close(1008, "client certificate does not name this charge point")
-                return
         ch = self.charger(cp_id, version)
         session = Session(ch, ws, self.tracer, self.after, self._on_result)
         old = ch.session

@@ -82,6 +82,7 @@ class CanTransport:
             raise InstrumentLost(self.name, f"cannot send {frame_text(arbitration_id, data)}: {exc}") from None
 
     def request(self, arbitration_id: int, data: bytes, reply_id: int) -> bytes:
+        self._drain()  # a late answer to an earlier, timed-out request must not pass for this one's
         self.send(arbitration_id, data)
         deadline = time.monotonic() + self.timeout_s
         while (left := deadline - time.monotonic()) > 0:
@@ -98,6 +99,13 @@ class CanTransport:
             raise InstrumentLost(self.name, f"socketcand connection closed while waiting for 0x{reply_id:03X}")
         raise InstrumentTimeout(self.name, f"no frame 0x{reply_id:03X} within {self.timeout_s:g} s after "
                                            f"{frame_text(arbitration_id, data)}")
+
+    def _drain(self) -> None:
+        try:
+            while self.bus.recv(timeout=0) is not None:
+                pass
+        except Exception as exc:
+            raise InstrumentLost(self.name, f"CAN receive failed: {exc}") from None
 
     def _peer_closed(self) -> bool:
         """python-can's socketcand bus reports a closed TCP peer as silence; look at the socket itself."""

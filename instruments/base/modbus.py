@@ -54,7 +54,9 @@ def parse_address(address: str) -> tuple[str, int, int]:
 
 
 class ModbusTransport:
-    """pymodbus synchronous TCP client with errors mapped to typed instrument errors."""
+    """pymodbus synchronous TCP client with errors mapped to typed instrument errors. An exchange cut
+    short (a timeout, an interrupt) may leave a late reply in the socket: the next exchange reconnects
+    first, so it can never read an old answer (as VisaTransport does)."""
 
     def __init__(self, address: str, name: str = "instrument", timeout_s: float = 2.0,
                  listener: Listener | None = None):
@@ -66,6 +68,7 @@ class ModbusTransport:
         except ValueError as exc:
             raise InstrumentLost(name, str(exc)) from None
         self.client = ModbusTcpClient(host, port=port, timeout=timeout_s, retries=0)
+        self._busy = False
         if not self.client.connect():
             raise InstrumentLost(name, f"cannot open Modbus TCP {address}")
 
@@ -77,6 +80,11 @@ class ModbusTransport:
         from pymodbus.exceptions import ConnectionException, ModbusIOException
 
         self._note("w", text)
+        if self._busy:  # the previous exchange never finished: start from a clean connection
+            self.client.close()
+            if not self.client.connect():
+                raise InstrumentLost(self.name, f"cannot reconnect to Modbus TCP {self.address}")
+        self._busy = True
         try:
             reply = fn()
         except ConnectionException as exc:
@@ -87,6 +95,7 @@ class ModbusTransport:
             raise InstrumentTimeout(self.name, f"no reply to '{text}' within the timeout ({exc})") from None
         except Exception as exc:  # pymodbus raises several kinds on broken sockets
             raise InstrumentLost(self.name, f"connection failed during '{text}': {exc}") from None
+        self._busy = False
         if reply.isError():
             code = getattr(reply, "exception_code", 0)
             self._note("r", f"exception {code}")

@@ -293,3 +293,33 @@ def test_safe_state_is_confirmed_by_reading_back(lab, driver):
         inst.confirm_safe()  # not made safe yet: the read-back says so
     inst.safe_state()
     inst.confirm_safe()
+
+
+def test_can_request_ignores_a_late_answer_to_an_earlier_request():
+    import can
+
+    from instruments.base.can import CanTransport
+
+    node = can.Bus(interface="virtual", channel="stale-test", receive_own_messages=False)
+    transport = CanTransport("virtual://stale-test", name="bat", timeout_s=1.0)
+    node.send(can.Message(arbitration_id=0x310, data=b"\x01" * 8, is_extended_id=False))  # the late one
+    stop = threading.Event()
+
+    def respond() -> None:
+        while not stop.is_set():
+            msg = node.recv(timeout=0.05)
+            if msg is not None and msg.arbitration_id == 0x3F0:
+                node.send(can.Message(arbitration_id=0x310, data=b"\x02" * 8, is_extended_id=False))
+
+    thread = threading.Thread(target=respond, daemon=True)
+    thread.start()
+    try:
+        import time
+
+        time.sleep(0.05)  # the late frame is in our receive queue now
+        assert transport.request(0x3F0, bytes.fromhex("1003000000000000"), 0x310) == b"\x02" * 8
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        transport.close()
+        node.shutdown()

@@ -198,11 +198,14 @@ def hlc_set_target(ctx: Context, step: HlcSetTarget) -> None:
 
 @action("hlc.stop")
 def hlc_stop(ctx: Context, step: HlcStop) -> None:
-    svc = _service(ctx)
     if step.abort:
+        svc = ctx.bench.services.get("hlc")
+        if not isinstance(svc, HlcService):
+            return  # nothing to end: an AC profile without HLC in a shared suite
         svc.safe_state()
         svc.pump(ctx)
         return
+    svc = _service(ctx)
     evcc = _session(ctx)
     evcc.request_stop(emergency=step.emergency)
     timeout = ctx.number(step.timeout_s)

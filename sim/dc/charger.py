@@ -33,6 +33,12 @@ class SimulatedDcCharger(SimulatedAcCharger):
     def _may_energise(self) -> bool:
         return False  # DC energy flows through the power stage, switched by the SECC
 
+    def reevaluate(self, t: float) -> None:
+        super().reevaluate(t)
+        stage = getattr(self, "stage", None)
+        if stage is not None and "dc_output_before_hlc" in self.defects and self.ev_state in ("B", "C", "D"):
+            stage.leak(t)  # energises the shared pins on plug-in, before any DC mode was negotiated
+
 
 @dataclass
 class DcSide:
@@ -71,5 +77,6 @@ def attach(lab: Any, dut: Any) -> DcSide:
     lab.charger = SimulatedDcCharger(ChargerRatings(max_current_a=dut.max_current_a, phases=1,
                                                     voltage_v=dut.nominal_voltage_v), events, defects)
     side = DcSide(DcPowerStage(ratings, lab.dc, defects), lab.dc, lab, defects)
+    lab.charger.stage = side.stage
     lab.dc_side = side
     return side

@@ -16,11 +16,11 @@ def _d(name: str, sentence: str, *tests: str) -> Defect:
 
 DC_DEFECTS = (
     _d("dc_pilot_duty_wrong", "The DC charger's pilot runs at 10 % duty instead of 5 % (HLC required).",
-       "din70121-dc:DIN-01"),
+       "din70121-dc:DIN-01", "j3400:J3400-DC-01"),
     _d("dc_sdp_offers_tls", "The SDP response offers TLS (security 0x00) although the EV asked for TCP without TLS "
        "(and DIN 70121 allows no TLS at all).", "din70121-dc:DIN-02"),
     _d("dc_wrong_response_code", "SessionStopRes carries ResponseCode FAILED after a normal session.",
-       "din70121-dc:DIN-03"),
+       "din70121-dc:DIN-03", "j3400:J3400-DC-04"),
     _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms); "
        "DC_ChargeLoopRes (-20) 300 ms after.",
        "din70121-dc:DIN-04"),
@@ -48,6 +48,10 @@ DC_DEFECTS = (
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
+    _d("dc_output_before_hlc", "The charger puts 400 V on the shared power pins as soon as an EV is plugged in "
+       "(state B), before any DC mode is negotiated.", "j3400:J3400-DC-02"),
+    _d("dc_ignores_ev_max_voltage", "Cable check runs at the charger's own maximum voltage, ignoring a 500 V class "
+       "EV's maximum.", "j3400:J3400-DC-03"),
 )
 register(*DC_DEFECTS)
 NAMES = frozenset(d.name for d in DC_DEFECTS)

@@ -54,18 +54,6 @@ class DcPowerStage:
     t: float = 0.0
 
     # -- commands from the SECC ------------------------------------------------------------------------------
-    def start_cable_check(self, t: float, ev_max_v: float) -> None:
-        """Formula CC.1 of IEC 61851-23 (secondary source): the test voltage depends on the EV's maximum."""
-        self.advance(t)
-        if self.mode == "cable_check":
-            return
-        r = self.ratings
-        v = min(ev_max_v + 50.0, 500.0, r.max_voltage_v) if ev_max_v <= 500 else min(1.1 * ev_max_v,
-                                                                                     r.max_voltage_v)
-        self.mode, self.contactor = "cable_check", True
-        self.cable_check_started, self.cable_check_voltage = t, v
-        self.v_target, self.i_target = v, 2.0
-
     def cable_check_done(self, t: float) -> bool:
         self.advance(t)
         if self.mode != "cable_check":
@@ -76,6 +64,28 @@ class DcPowerStage:
             self.mode = "idle"
             return True
         return False
+
+    def leak(self, t: float) -> None:
+        """Defect only: output on at a fixed voltage without any session."""
+        self.advance(t)
+        if self.mode == "off":
+            self.mode, self.contactor, self.v_target, self.i_target = "idle", True, 400.0, 0.0
+
+    def start_cable_check(self, t: float, ev_max_v: float) -> None:
+        """Formula CC.1 of IEC 61851-23 (secondary source): the test voltage depends on the EV's maximum."""
+        self.advance(t)
+        if self.mode == "cable_check":
+            return
+        r = self.ratings
+        if "dc_ignores_ev_max_voltage" in self.defects:
+            v = r.max_voltage_v
+        elif ev_max_v <= 500:
+            v = min(ev_max_v + 50.0, 500.0, r.max_voltage_v)
+        else:
+            v = min(1.1 * ev_max_v, r.max_voltage_v)
+        self.mode, self.contactor = "cable_check", True
+        self.cable_check_started, self.cable_check_voltage = t, v
+        self.v_target, self.i_target = v, 2.0
 
     def isolation_ok(self) -> bool:
         return self.isolation_ohm >= 100e3  # IEC 61851-23 CC.4.1.5 via standards.md A2.1 [S]

@@ -68,6 +68,7 @@ SPECS = {  # suite key -> (suite, DUT profile, suite id, canary tests run with e
     "din70121-dc": (SUITES / "din70121_dc.yaml", DUTS / "ccs1_dc_150kw.yaml", {"DIN-03"}),
     "iso15118-2": (SUITES / "iso15118_2.yaml", DUTS / "ccs2_dc_350kw.yaml", {"ISO2-DC-03"}),
     "iso15118-20": (SUITES / "iso15118_20.yaml", DUTS / "ccs1_dc_150kw.yaml", {"ISO20-DC-03"}),
+    "j3400": (SUITES / "j3400.yaml", DUTS / "j3400_dc_250kw.yaml", {"J3400-DC-01"}),
 }
 
 

@@ -15,6 +15,7 @@ DRIVERS: dict[str, str] = {
     "chroma.63200a": "instruments.chroma.dcload:Chroma63200A",
     "itech.it8000": "instruments.itech.it8000:ItechIT8000",
     "ea.psb": "instruments.ea.psb:EaPsb10000",
+    "ea.psb_modbus": "instruments.ea.psb_modbus:EaPsb10000Modbus",
     "chroma.61800": "instruments.chroma.acsource:Chroma61800",
     "keysight.ac6900": "instruments.keysight.ac6900:KeysightAC6900",
     "chroma.63800": "instruments.chroma.acload:Chroma63800",

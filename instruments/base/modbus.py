@@ -34,6 +34,7 @@ class RegisterTransport(Protocol):
 
     def read(self, table: str, address: int, count: int) -> list[int]: ...
     def write(self, address: int, values: list[int]) -> None: ...
+    def write_coil(self, address: int, on: bool) -> None: ...
     def close(self) -> None: ...
 
 
@@ -114,6 +115,10 @@ class ModbusTransport:
         text = request_text("write", "holding", address, values)
         self._call(text, lambda: self.client.write_registers(address, values, device_id=self.unit))
 
+    def write_coil(self, address: int, on: bool) -> None:
+        text = f"write coil 0x{address:04X} {'ON' if on else 'OFF'}"
+        self._call(text, lambda: self.client.write_coil(address, on, device_id=self.unit))
+
     def close(self) -> None:
         try:
             self.client.close()
@@ -137,6 +142,9 @@ class ModbusTranscript:
 
     def write(self, address: int, values: list[int]) -> None:
         self._t.write(request_text("write", "holding", address, values))
+
+    def write_coil(self, address: int, on: bool) -> None:
+        self._t.write(f"write coil 0x{address:04X} {'ON' if on else 'OFF'}")
 
     def close(self) -> None:
         pass

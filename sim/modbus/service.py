@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..services import SIM_SERVICES
-from .meters import EMULATORS
+from .meters import EMULATORS as METERS
+from .psb import PsbModbusEmulator
+
+EMULATORS = {**METERS, "ea.psb_modbus": PsbModbusEmulator}
 
 
 async def start_meters(lab: Any, bench: Any, dut: Any, options: dict[str, str]):

@@ -13,7 +13,7 @@ from sim.can.bev import BevDevice
 from sim.can.socketcand import serve_socketcand
 from sim.emulators import SCPI_EMULATORS
 from sim.lab import VirtualLab
-from sim.modbus.meters import EMULATORS as METERS
+from sim.modbus.service import EMULATORS as METERS
 from sim.scpi.server import serve_device
 
 

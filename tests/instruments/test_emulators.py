@@ -323,3 +323,29 @@ def test_can_request_ignores_a_late_answer_to_an_earlier_request():
         thread.join(timeout=2)
         transport.close()
         node.shutdown()
+
+
+def test_ea_psb_over_modbus_needs_remote_and_follows_the_bus(lab):
+    from instruments.base.modbus import ModbusException, ModbusTransport
+    from instruments.ea.psb_modbus import EaPsb10000Modbus
+
+    address = lab.serve("ea.psb_modbus", "psb")
+    local = EaPsb10000Modbus(ModbusTransport(address, name="psb"), name="psb", remote=False)
+    with pytest.raises(ModbusException, match="exception 3"):
+        local.set_input(True)  # without the remote coil the unit refuses
+    local.close()
+    psb = open_instrument("ea.psb_modbus", address, name="psb")
+    psb.identify()
+
+    def charger_on() -> None:
+        lab.lab.dc.output_on, lab.lab.dc.source_voltage_v, lab.lab.dc.source_current_limit_a = True, 420.0, 60.0
+
+    lab.call(charger_on)
+    psb.set_mode("CC", 40)
+    psb.set_input(True)
+    assert psb.sample([("current", None), ("voltage", None)]) == pytest.approx([40, 420], rel=2e-3)
+    with pytest.raises(InstrumentError, match="still reports the DC output on"):
+        psb.confirm_safe()
+    psb.safe_state()
+    psb.confirm_safe()
+    assert psb.check_errors() == []

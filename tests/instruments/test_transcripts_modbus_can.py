@@ -124,3 +124,35 @@ def test_bev_confirms_its_safe_state_by_reading_status():
     bev.confirm_safe()
     with pytest.raises(InstrumentError, match="still reports the output on"):
         bev.confirm_safe()
+
+
+PSB_MODEL = "0x5053 0x4220 0x3131 0x3030 0x302D 0x3830" + " 0x0000" * 14  # "PSB 11000-80", 20 registers
+PSB_SERIAL = "0x3230 0x3030 0x3031 0x3030 0x3032" + " 0x0000" * 15  # "2000010002"
+
+
+def test_ea_psb_modbus_remote_setpoints_in_percent_of_nominal():
+    from instruments.ea.psb_modbus import EaPsb10000Modbus
+
+    t = ModbusTranscript([
+        ("write coil 0x0192 ON", None),  # remote control first
+        ("read holding 0x0001 20", PSB_MODEL),
+        ("read holding 0x0079 6", "0x447A 0x0000 0x42A0 0x0000 0x46EA 0x6000"),  # 1000 V, 80 A, 30 kW
+        ("read holding 0x0097 20", PSB_SERIAL),
+        ("write holding 0x01F3 0x6666", None),  # sink current 40 A = 50 % of 80 A = 0x6666
+        ("write holding 0x01F4 0x0000", None),  # source voltage 0: the unit sinks at any voltage
+        ("write coil 0x0195 ON", None),
+        ("read holding 0x01FB 3", "0x5604 0x6666 0x72B0"),
+        ("read holding 0x01F9 2", "0x0000 0x0880"),  # output on (bit 7), OVP alarm (bit 11)
+        ("write coil 0x0195 OFF", None),
+    ])
+    psb = EaPsb10000Modbus(t, name="psb")
+    assert str(psb.identify()) == "EA Elektro-Automatik,PSB 11000-80,2000010002,n/a"
+    psb.set_mode("CC", 40)
+    psb.set_input(True)
+    v, i, p = psb.sample([("voltage", None), ("current", None), ("power", None)])
+    assert (v, i, p) == (pytest.approx(420.0, abs=0.01), pytest.approx(40.0, abs=0.01), pytest.approx(16800, abs=1))
+    assert psb.check_errors() == ["alarm: over-voltage protection"]
+    psb.safe_state()
+    with pytest.raises(InstrumentError, match="CC setpoint: 81 is outside the range \\[0, 80\\]"):
+        psb.set_mode("CC", 81)
+    assert t.finished

@@ -349,3 +349,12 @@ def test_ea_psb_over_modbus_needs_remote_and_follows_the_bus(lab):
     psb.safe_state()
     psb.confirm_safe()
     assert psb.check_errors() == []
+
+
+def test_hioki_errors_through_the_event_status_register(lab):
+    pw = open_instrument("hioki.pw", lab.serve("hioki.pw", "pw"), name="pw")
+    assert pw.check_errors() == []
+    pw.send(":BOGUS 1")  # undefined header: command error, ESR bit 5
+    pw.send(":MEASure? X9")  # illegal item: execution error, ESR bit 4
+    assert pw.check_errors() == ['-100,"Command error"', '-200,"Execution error"']
+    assert pw.check_errors() == []  # *ESR? clears on read

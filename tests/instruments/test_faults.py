@@ -129,9 +129,9 @@ def test_acquisition_writes_samples_at_the_update_rate(lab, tmp_path):
     assert record.tests[0].verdict.value == "PASS", record.tests[0].reason
     table = pq.read_table(tmp_path / "run" / "samples" / "analyzer.parquet")
     t_ns = table.column("t_ns").to_pylist()
-    assert table.num_rows >= 30  # 2 s at the WT's 50 ms update interval
-    assert all(b > a for a, b in zip(t_ns, t_ns[1:], strict=False))
-    assert max(table.column("p_sigma").to_pylist()) > 3000  # the EV drew 16 A at 240 V during the stream
     events = [json.loads(line) for line in (tmp_path / "run" / "events.jsonl").read_text().splitlines()]
     stopped = next(e for e in events if e["event"] == "acquisition_stopped")
+    assert table.num_rows + stopped["missed_updates"] >= 35  # 2 s at the WT's 50 ms update interval
+    assert all(b > a for a, b in zip(t_ns, t_ns[1:], strict=False))
+    assert max(table.column("p_sigma").to_pylist()) > 3000  # the EV drew 16 A at 240 V during the stream
     assert stopped["rows"] == table.num_rows and stopped["error"] is None

@@ -100,7 +100,7 @@ def test_watchdog_makes_bench_safe_when_an_instrument_hangs(tmp_path: Path, monk
     monkeypatch.setattr(runner_mod, "STEP_MARGIN_S", 1.0)
     bench = load(BENCH, BenchConfig)
     for inst in bench.instruments:
-        inst.timeout_s = 30.0  # the driver would wait far longer than the step's deadline
+        inst.timeout_s = 8.0  # the driver would wait far longer than the step's deadline
     with VirtualLabProcess(BENCH, DEFAULT_DUT, [], 50) as lab:
         run = _run(tmp_path, lab, bench)
         with run:
@@ -111,9 +111,11 @@ def test_watchdog_makes_bench_safe_when_an_instrument_hangs(tmp_path: Path, monk
             with pytest.raises(runner_mod.RunAborted):
                 run.run_case(run.plan[0])
             elapsed = time.monotonic() - started
-        status = lab.control({"status": True})
-    assert elapsed < 10
+            after_watchdog = lab.control({"status": True})  # before the run's own clean-up
+            lab.control({"clear": "ev"})
+    assert elapsed < 8
+    assert after_watchdog["ev_state"] == "A" and after_watchdog["current_a"] == 0
     record = json.loads((tmp_path / "record.json").read_text())
     assert record["status"] == "aborted" and record["end_reason"].startswith("watchdog")
-    assert any(e["event"] == "emergency_safe_state" for e in _events(tmp_path))
-    assert status["ev_state"] == "A" and not status["contactor"]
+    emergency = [e for e in _events(tmp_path) if e["event"] == "emergency_safe_state"]
+    assert emergency and {r["instrument"] for r in emergency[0]["results"]} == {"ev", "analyzer"}

@@ -64,7 +64,7 @@ def test_trace_has_socket_timestamps_and_directions(csms, tmp_path):
             await cp.call("1", "Heartbeat", {})
 
     asyncio.run(go())
-    lines = [json.loads(x) for x in (tmp_path / "traces" / "ocpp-TR1.jsonl").read_text().splitlines()]
+    lines = [json.loads(x) for x in (tmp_path / "traces" / "ocpp.jsonl").read_text().splitlines()]
     frames = [x for x in lines if x["dir"] in ("rx", "tx")]
     assert [f["dir"] for f in frames] == ["rx", "tx"]
     assert frames[0]["t"] <= frames[1]["t"] and json.loads(frames[0]["frame"])[2] == "Heartbeat"

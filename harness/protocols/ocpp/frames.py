@@ -8,9 +8,13 @@ OCPP error code the CSMS should answer with (or None when no answer is possible)
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import fastjsonschema
+import ocpp
 from ocpp.exceptions import OCPPError
 from ocpp.messages import Call, CallResult
 from ocpp.messages import _validate_payload as validate_payload  # the sync core of the async API
@@ -83,10 +87,40 @@ def parse(text: str | bytes) -> Frame | FrameError:
     return Frame(CALLERROR, uid, payload=msg[4], error_code=msg[2], error_description=str(msg[3]))
 
 
+# 1.6 schemas with multipleOf on floats: the ocpp package validates these with Decimal parsing.
+DECIMAL_16 = {"SetChargingProfile", "RemoteStartTransaction", "GetCompositeSchedule"}
+_fast: dict[tuple[str, int, str], Callable[[Any], Any] | None] = {}
+
+
+def _fast_validator(version: str, kind: int, action: str) -> Callable[[Any], Any] | None:
+    """The same OCA schema the ocpp package ships, compiled to Python (fastjsonschema): about 15 times faster
+    than jsonschema for the valid frames that make up nearly all traffic."""
+    key = (version, kind, action)
+    if key not in _fast:
+        name = action + ("Response" if kind == CALLRESULT else ("Request" if version != "1.6" else ""))
+        path = os.path.join(os.path.dirname(ocpp.__file__), "v" + version.replace(".", ""), "schemas", name + ".json")
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                _fast[key] = fastjsonschema.compile(json.load(fh))
+        except (OSError, ValueError, fastjsonschema.JsonSchemaDefinitionException):
+            _fast[key] = None
+    return _fast[key]
+
+
 def check_schema(version: str, kind: int, action: str, payload: dict) -> tuple[str, str] | None:
-    """Validate ``payload`` for ``action``; None when valid, else (error code, cause)."""
+    """Validate ``payload`` for ``action``; None when valid, else (error code, cause).
+
+    Valid payloads pass the compiled validator; anything it refuses is classified by the ocpp package's own
+    validation, so the error code is the one the library (and the suites) expect."""
     if action not in ACTIONS[version]:
         return "NotSupported", f"{action!r} is not an OCPP {version} action"
+    fast = None if (version == "1.6" and action in DECIMAL_16) else _fast_validator(version, kind, action)
+    if fast is not None:
+        try:
+            fast(payload)
+            return None
+        except fastjsonschema.JsonSchemaValueException:
+            pass
     message = (Call(unique_id="x", action=action, payload=payload) if kind == CALL
                else CallResult(unique_id="x", action=action, payload=payload))
     try:

@@ -1,4 +1,4 @@
-"""Frame traces with socket timestamps (``run_dir/traces/ocpp-<id>.jsonl``), secrets redacted.
+"""Frame traces with socket timestamps (``run_dir/traces/ocpp.jsonl``), secrets redacted.
 
 A frame is timestamped right where the socket handed it over (receive) or took it (send). Passwords and
 keys never reach the disk: the redaction knows which OCPP fields carry them.
@@ -62,15 +62,17 @@ def redact_payload(payload: Any) -> Any:
 
 
 class Tracer:
-    """Append-only JSON-lines trace per charge point; thread-safe, flushed per line (crash-safe)."""
+    """Append-only JSON-lines trace (``ocpp.jsonl``, one line per frame, ``cp`` names the charge point);
+    thread-safe, flushed per line (crash-safe). One file: hundreds of charge points cost no descriptors."""
 
     def __init__(self, folder: Path | None, secrets: list[str] | None = None):
         self.folder = folder
         self.secrets = [s for s in (secrets or []) if s]
         self._lock = threading.Lock()
-        self._files: dict[str, Any] = {}
+        self._fh: Any = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
+            self._fh = open(folder / "ocpp.jsonl", "a", encoding="utf-8")  # noqa: SIM115 - kept open
 
     def add_secret(self, secret: str) -> None:
         if secret and secret not in self.secrets:
@@ -83,22 +85,19 @@ class Tracer:
         return text
 
     def write(self, cp_id: str, direction: str, frame: str | bytes, t: float | None = None, **extra: Any) -> None:
-        if self.folder is None:
+        if self._fh is None:
             return
         if isinstance(frame, bytes):
             frame = frame.decode("utf-8", errors="replace")
-        line = {"t": round(t if t is not None else time.time(), 6), "dir": direction, "cp": cp_id,
+        line = {"t": round(t if t is not None else time.time(), 6), "dir": direction, "cp": cp_id[:64],
                 "frame": self._clean(frame[:65536]), **extra}
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", cp_id)[:64] or "unknown"
         with self._lock:
-            fh = self._files.get(safe)
-            if fh is None:
-                fh = self._files[safe] = open(self.folder / f"ocpp-{safe}.jsonl", "a", encoding="utf-8")  # noqa: SIM115
-            fh.write(json.dumps(line) + "\n")
-            fh.flush()
+            if self._fh.closed:
+                return
+            self._fh.write(json.dumps(line) + "\n")
+            self._fh.flush()
 
     def close(self) -> None:
         with self._lock:
-            for fh in self._files.values():
-                fh.close()
-            self._files.clear()
+            if self._fh is not None:
+                self._fh.close()

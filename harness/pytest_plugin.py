@@ -51,8 +51,15 @@ class SuiteModule(pytest.Module):
         return suite_tests
 
 
+def _named(config: pytest.Config, path: Path) -> bool:
+    """Suites are collected only when named on the command line, never found by directory recursion (a
+    YAML fixture under tests/ must not turn into a bench run)."""
+    named = {Path(str(arg).split("::")[0]).resolve() for arg in config.args}
+    return path.resolve() in named
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
-    if not _is_suite(file_path):
+    if not (_named(parent.config, file_path) and _is_suite(file_path)):
         return None
     module = SuiteModule.from_parent(parent, path=file_path)
     module.stash[SUITE_KEY] = file_path

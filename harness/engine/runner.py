@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import platform
 import time
 import uuid
@@ -9,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from instruments import InstrumentError, InstrumentLost, open_instrument
+from instruments import InstrumentError, InstrumentLost
+from instruments.registry import open_transport
 
 from .. import __version__
 from ..loader import LoadedSuite
@@ -85,18 +87,22 @@ class Run:
             fh.write(f"{t:.6f} {'>' if direction == 'w' else '<'} {text}\n")
 
     def _emergency(self) -> list[SafeStateRecord]:
-        """The watchdog's path: fresh connections, so a hung driver session cannot block it."""
+        """The watchdog's path: a copy of each driver on a fresh connection, so a hung session cannot block
+        it and no connect-time set-up is sent before the safe state."""
         records = []
         for item in self.bench.items.values():
             cfg = item.config
+            if item.driver is None:
+                records.append(SafeStateRecord(instrument=cfg.name, ok=False, error="never connected", at=utc_now()))
+                continue
             try:
-                inst = open_instrument(cfg.driver, item.address, name=cfg.name, timeout_s=2.0,
-                                       **({"configure": False} if cfg.driver == "yokogawa.wt" else {}))
+                clone = copy.copy(item.driver)
+                clone.transport = open_transport(type(item.driver).TRANSPORT, item.address, cfg.name, 2.0)
                 try:
-                    inst.safe_state()
-                    inst.confirm_safe()
+                    clone.safe_state()
+                    clone.confirm_safe()
                 finally:
-                    inst.close()
+                    clone.transport.close()
                 records.append(SafeStateRecord(instrument=cfg.name, ok=True, at=utc_now()))
             except Exception as exc:  # keep going: the next instrument must still be made safe
                 records.append(SafeStateRecord(instrument=cfg.name, ok=False, error=str(exc), at=utc_now()))
@@ -108,8 +114,8 @@ class Run:
         self.safety.__enter__()
         try:
             self.open()
-        except BaseException:
-            self.close(error=True)
+        except BaseException as exc:
+            self.close(reason=f"bench could not be opened: {exc}", error=True)
             self.safety.__exit__(None, None, None)
             raise
         return self
@@ -155,7 +161,7 @@ class Run:
             self.bench.close()
         reason = reason or self.broken or self.safety.abort_reason
         self.record.status = "aborted" if (reason or error) else "completed"
-        self.record.end_reason = reason or ("bench could not be opened" if error else "all tests run")
+        self.record.end_reason = reason or "all tests run"
         done = {t.id for t in self.record.tests}
         for p in self.plan:
             if p.case.id not in done:

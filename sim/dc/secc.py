@@ -84,8 +84,8 @@ class SeccSession:
                 got = await self._next()
                 if got is None:
                     return
-                self.last_t = self.now()
                 allowed = await self._one(got, allowed)
+                self.last_t = self.now()  # [V2G2-443]: the sequence timer runs from the response sent
                 if allowed is None:
                     return
         except (asyncio.IncompleteReadError, ConnectionError, frames.FrameError) as exc:

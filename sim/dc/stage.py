@@ -58,7 +58,7 @@ class DcPowerStage:
         self.advance(t)
         if self.mode != "cable_check":
             return not math.isnan(self.cable_check_started)
-        duration = 39.0 if "dc_slow_cable_check" in self.defects else CABLE_CHECK_S
+        duration = 38.6 if "dc_slow_cable_check" in self.defects else CABLE_CHECK_S
         if t - self.cable_check_started >= duration and self.v_out >= 0.95 * self.cable_check_voltage:
             self.v_target = 0.0  # discharge below 60 V before precharge
             self.mode = "idle"

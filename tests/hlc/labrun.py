@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "profiles" / "bench" / "sim.yaml"
 SUITES = ROOT / "suites"
 DUTS = ROOT / "profiles" / "dut"
-SCALE = 50.0
+SCALE = 25.0
 FULL = os.environ.get("CHARGEBENCH_FULL_MATRIX") == "1"  # every defect against the whole suite (slower)
 
 

@@ -1,8 +1,10 @@
 """One V2G TCP (or TLS) connection with socket-level timestamps.
 
-Response times are measured from the moment ``sendall`` returns (the request is in the kernel) to the
-moment the first byte of the answer is read from the socket; both on ``time.perf_counter``. Nothing
-between the socket and these stamps parses EXI, so codec time never inflates the charger's figures.
+Response times run from just before ``sendall`` to the kernel's receive timestamp of the first answer
+segment (SO_TIMESTAMPNS, CLOCK_REALTIME), so neither codec time nor this process's wake-up latency enters
+the charger's figure; the only error is loopback/link transit and the send call, both making the
+measured time longer, never shorter (benchmarks/hlc_timing.py). Where the kernel stamp is unavailable
+(TLS sockets, other OSes) the stamp is taken when the first byte is read.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ from __future__ import annotations
 import select
 import socket
 import ssl
+import struct
 import time
 from dataclasses import dataclass
 
 from . import v2gtp
+
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux value; SCM_TIMESTAMPNS is the same
+_TIMESPEC = struct.Struct("@qq")
 
 
 class ConnectionClosed(Exception):
@@ -28,8 +34,9 @@ class ReceiveTimeout(Exception):
 class Received:
     payload_type: int
     payload: bytes
-    t_first: float  # perf_counter when the first header byte was available
+    t_first: float  # CLOCK_REALTIME seconds: kernel arrival of the first answer segment
     t_done: float
+    kernel_stamp: bool = False
 
 
 class V2gConnection:
@@ -38,6 +45,14 @@ class V2gConnection:
         self.sock.setblocking(True)
         self._buf = b""
         self.closed = False
+        self.kernel_stamps = False
+        if not isinstance(sock, ssl.SSLSocket):
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+                self.kernel_stamps = True
+            except OSError:
+                pass
+        self._kernel_stamped = False
 
     @classmethod
     def connect(cls, host: str, port: int, timeout_s: float = 5.0,
@@ -53,13 +68,14 @@ class V2gConnection:
         return cls(sock)
 
     def send_raw(self, data: bytes) -> float:
-        """Send bytes as they are; returns the perf_counter stamp after the kernel took them."""
+        """Send bytes as they are; returns the CLOCK_REALTIME stamp taken just before the send."""
+        stamp = time.time()
         try:
             self.sock.sendall(data)
         except OSError as exc:
             self.closed = True
             raise ConnectionClosed(str(exc)) from None
-        return time.perf_counter()
+        return stamp
 
     def send(self, payload_type: int, payload: bytes) -> float:
         return self.send_raw(v2gtp.pack(payload_type, payload))
@@ -74,9 +90,17 @@ class V2gConnection:
             ready, _, _ = select.select([self.sock], [], [], left)
             if not ready:
                 raise ReceiveTimeout()
-        stamp = time.perf_counter()
+        stamp = time.time()
+        self._kernel_stamped = False
         try:
-            chunk = self.sock.recv(65536)
+            if self.kernel_stamps:
+                chunk, ancdata, _flags, _addr = self.sock.recvmsg(65536, socket.CMSG_SPACE(_TIMESPEC.size))
+                for level, kind, cdata in ancdata:
+                    if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(cdata) >= _TIMESPEC.size:
+                        sec, nsec = _TIMESPEC.unpack_from(cdata)
+                        stamp, self._kernel_stamped = sec + nsec * 1e-9, True
+            else:
+                chunk = self.sock.recv(65536)
         except (TimeoutError, ssl.SSLWantReadError):
             return None
         except OSError as exc:
@@ -91,16 +115,18 @@ class V2gConnection:
     def receive(self, timeout_s: float) -> Received:
         """One framed message. V2gtpError when the header is malformed (the charger's fault)."""
         deadline = time.perf_counter() + timeout_s
-        t_first = time.perf_counter() if self._buf else None
+        t_first = time.time() if self._buf else None
+        kernel = False
         while len(self._buf) < v2gtp.HEADER_LEN:
             stamp = self._fill(deadline)
-            t_first = t_first or stamp
+            if t_first is None and stamp is not None:
+                t_first, kernel = stamp, self._kernel_stamped
         header = v2gtp.parse_header(self._buf)
         total = v2gtp.HEADER_LEN + header.length
         while len(self._buf) < total:
             self._fill(deadline)
         payload, self._buf = self._buf[v2gtp.HEADER_LEN:total], self._buf[total:]
-        return Received(header.payload_type, payload, t_first or time.perf_counter(), time.perf_counter())
+        return Received(header.payload_type, payload, t_first or time.time(), time.time(), kernel)
 
     def wait_closed(self, timeout_s: float) -> float | None:
         """Wait for the charger to close the connection; the perf_counter stamp, or None if it did not."""

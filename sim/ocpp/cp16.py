@@ -339,9 +339,7 @@ class ChargePoint16(Station):
         return {"status": "Accepted"}, None
 
     async def h_GetInstalledCertificateIds(self, p: dict):
-        from harness.protocols.ocpp.pki import cert_hash_data  # the charger computes the same public formula
-
-        found = [cert_hash_data(pem) for kind, pem in self.installed if kind == p["certificateType"]]
+        found = [self.hash_data(pem) for kind, pem in self.installed if kind == p["certificateType"]]
         if self.d("ocpp16_cert_hash_wrong"):
             for f in found:
                 f["serialNumber"] = f["serialNumber"][:-1] + ("1" if f["serialNumber"][-1] == "0" else "0")

@@ -253,10 +253,8 @@ class Handlers201:
         return {"status": "Accepted"}, None
 
     async def h_GetInstalledCertificateIds(self, p: dict):
-        from harness.protocols.ocpp.pki import cert_hash_data
-
         types = p.get("certificateType") or []
-        chain = [{"certificateType": kind, "certificateHashData": cert_hash_data(pem)}
+        chain = [{"certificateType": kind, "certificateHashData": self.hash_data(pem)}
                  for kind, pem in self.installed if not types or kind in types]
         return ({"status": "Accepted", "certificateHashDataChain": chain} if chain else {"status": "NotFound"}), None
 

@@ -215,6 +215,17 @@ class Station:
                                                    serialization.NoEncryption()))
         self.client_cert = (cert, key)
 
+    @staticmethod
+    def hash_data(pem: str) -> dict[str, str]:
+        """CertificateHashDataType as the charger computes it (its own code, not the harness's): SHA-256 of the
+        issuer name's DER and of the issuer key's bits; for the self-signed roots installed here the issuer
+        key is the certificate's own."""
+        cert = x509.load_pem_x509_certificate(pem.encode())
+        key = cert.public_key().public_bytes(serialization.Encoding.X962,
+                                             serialization.PublicFormat.UncompressedPoint)
+        return {"hashAlgorithm": "SHA256", "issuerNameHash": hashlib.sha256(cert.issuer.public_bytes()).hexdigest(),
+                "issuerKeyHash": hashlib.sha256(key).hexdigest(), "serialNumber": format(cert.serial_number, "x")}
+
     # -- OCMF --------------------------------------------------------------------------------------------------
     def ocmf(self, context: str) -> str:
         reading = {"TM": now_iso(), "RV": round(self.meter_wh() / 1000, 4), "RI": "01-00:98.08.00.FF",

@@ -13,11 +13,15 @@ CASES = [
     ("[2, \"a\", \"Heartbeat\"", "invalid_json", None),
     ("{\"a\": 1}", "not_an_array", None),
     ("[]", "not_an_array", None),
-    ("[9, \"u9\", \"Heartbeat\", {}]", "bad_message_type", "MessageTypeNotSupported"),
-    ("[\"2\", \"u1\", \"Heartbeat\", {}]", "bad_message_type", "MessageTypeNotSupported"),
+    ("[9, \"u9\", \"Heartbeat\", {}]", "bad_message_type", "GenericError"),
+    ("[\"2\", \"u1\", \"Heartbeat\", {}]", "bad_message_type", "GenericError"),
+    ("[2.0, \"u0\", \"Heartbeat\", {}]", "bad_message_type", "GenericError"),
+    ("[2, \"uN\", \"MeterValues\", {\"connectorId\": NaN, \"meterValue\": []}]", "invalid_json", None),
     ("[2, 17, \"Heartbeat\", {}]", "bad_unique_id", None),
-    ("[2, \"u2\", \"Heartbeat\"]", "bad_call", "ProtocolError"),
-    ("[2, \"u3\", \"Heartbeat\", []]", "bad_call", "ProtocolError"),
+    ("[2, \"u2\", \"Heartbeat\"]", "bad_call", "FormationViolation"),
+    ("[2, \"u3\", \"Heartbeat\", []]", "bad_call", "FormationViolation"),
+    ("[2, \"u3b\", 42, {}]", "bad_call", "FormationViolation"),
+    ("[2, \"u3c\", \"Heartbeat\", null]", "bad_call", "FormationViolation"),
     ("[2, \"u4\", \"FlyToTheMoon\", {}]", "unknown_action", "NotSupported"),
     ("[2, \"u5\", \"StatusNotification\", {\"connectorId\": 1}]", "schema_violation", "ProtocolError"),
     ("[2, \"u6\", \"Heartbeat\", {\"extra\": 1}]", "schema_violation", "FormationViolation"),
@@ -29,7 +33,9 @@ CASES = [
     ("[2, \"" + "x" * 40 + "\", \"Heartbeat\", {}]", "bad_unique_id", None),
     ("[" * 90 + "]" * 90, "bad_message_type", None),
     ("[" * 5000 + "]" * 5000, "invalid_json", None),
-    ("[2, \"u8\", \"Heartbeat\", {}, \"extra\"]", "bad_call", "ProtocolError"),
+    ("[2, \"u8\", \"Heartbeat\", {}, \"extra\"]", "bad_call", "FormationViolation"),
+    ("[4, \"nobody\", 17, \"x\", {}]", "bad_callerror", None),
+    ("[3, \"nobody\", {}, 1]", "bad_callresult", None),
     ("\"\\ud800\"", "not_an_array", None),
 ]
 
@@ -88,3 +94,30 @@ def test_late_reply_is_a_finding(csms):
     assert out.payload is None
     kinds = [f.kind for f in csms.charger("LATE").findings]
     assert "no_reply" in kinds and "late_reply" in kinds
+
+
+def test_201_rpc_error_codes_and_oversized_frame(csms):
+    async def go():
+        async with Raw(url(csms, "R201"), "ocpp2.0.1", max_size=None) as cp:
+            await cp.send("[7, \"m1\", \"Heartbeat\", {}]")
+            bad_type = await cp.recv()
+            await cp.send("[2, \"m2\", \"Heartbeat\"]")
+            bad_call = await cp.recv()
+            await cp.send("[2, \"m3\", \"Heartbeat\", {\"x\": 1}]")
+            extra = await cp.recv()
+            ok = await cp.call("m4", "Heartbeat", {})
+            return bad_type, bad_call, extra, ok
+
+    bad_type, bad_call, extra, ok = asyncio.run(go())
+    assert bad_type[2] == "MessageTypeNotSupported" and bad_call[2] == "RpcFrameworkError"
+    assert extra[2] == "FormatViolation" and ok[0] == 3
+
+    async def big():
+        async with Raw(url(csms, "BIG"), max_size=None) as cp:
+            await cp.send("[2, \"b\", \"DataTransfer\", {\"vendorId\": \"" + "x" * (2 ** 20 + 10) + "\"}]")
+            await asyncio.sleep(0.3)
+        async with Raw(url(csms, "BIG")) as cp:  # the CSMS still serves the charger after closing on it
+            return await cp.call("after", "Heartbeat", {})
+
+    assert asyncio.run(big())[0] == 3
+    assert "transport_violation" in [f.kind for f in csms.charger("BIG").findings]

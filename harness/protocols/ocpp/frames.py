@@ -56,27 +56,38 @@ def error_code(version: str, code: str) -> str:
     return code
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
+def rpc_error(version: str, kind: str) -> str:
+    """The CallError code for a frame that is not a valid RPC message (OCPP-J 1.6 §4.2.3; 2.0.1 Part 4 §4.2.3)."""
+    if kind == "bad_message_type":
+        return "MessageTypeNotSupported" if version != "1.6" else "GenericError"
+    return "RpcFrameworkError" if version != "1.6" else "FormationViolation"
+
+
 def parse(text: str | bytes) -> Frame | FrameError:
     if isinstance(text, bytes):
         return FrameError("binary_frame", "OCPP-J uses text frames only")
     try:
-        msg = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        return FrameError("invalid_json", f"not JSON: {exc}")
+        msg = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        return FrameError("invalid_json", f"not JSON: {str(exc)[:200]}")
     if not isinstance(msg, list) or not msg:
         return FrameError("not_an_array", "an OCPP-J message is a non-empty JSON array")
     kind = msg[0]
     uid = msg[1] if len(msg) > 1 and isinstance(msg[1], str) else None
     if not isinstance(kind, int) or isinstance(kind, bool) or kind not in (CALL, CALLRESULT, CALLERROR):
         # Without a valid type we cannot know it was a CALL; answer only when it carries an id.
-        return FrameError("bad_message_type", f"message type id {kind!r} is not 2, 3 or 4", uid,
-                          "MessageTypeNotSupported" if uid else None)
+        return FrameError("bad_message_type", f"message type id {str(kind)[:40]} is not 2, 3 or 4", uid,
+                          "rpc" if uid else None)
     if uid is None or len(uid) > MAX_ID:
         return FrameError("bad_unique_id", f"unique id {msg[1] if len(msg) > 1 else None!r} is not a string "
                           f"of at most {MAX_ID} characters")
     if kind == CALL:
         if len(msg) != 4 or not isinstance(msg[2], str) or not isinstance(msg[3], dict):
-            return FrameError("bad_call", "a CALL is [2, id, action, {payload}]", uid, "ProtocolError")
+            return FrameError("bad_call", "a CALL is [2, id, action, {payload}]", uid, "rpc")
         return Frame(CALL, uid, msg[2], msg[3])
     if kind == CALLRESULT:
         if len(msg) != 3 or not isinstance(msg[2], dict):

@@ -133,8 +133,11 @@ class Session:
                     raise
                 except Exception as exc:  # never let one frame stop the CSMS; say what happened
                     self.charger.find("csms_internal", f"{type(exc).__name__}: {exc}", raw, t)
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as exc:
+            code = exc.sent.code if exc.sent is not None else None
+            if code in (1007, 1009):  # our side closed: invalid UTF-8 text, or a frame over the size limit
+                what = "invalid UTF-8 in a text frame" if code == 1007 else "frame larger than the CSMS accepts"
+                self.charger.find("transport_violation", f"{what} (closed with {code})", "", time.time())
         finally:
             for _, fut in self._pending.values():
                 if not fut.done():
@@ -146,8 +149,7 @@ class Session:
         if isinstance(frame, frames.FrameError):
             ch.find(frame.kind, frame.detail, raw, t)
             if frame.unique_id and frame.error_code:
-                await self._send(frames.pack_error(frame.unique_id, frames.error_code(self.version,
-                                                                                       frame.error_code),
+                await self._send(frames.pack_error(frame.unique_id, frames.rpc_error(self.version, frame.kind),
                                                    frame.detail))
             return
         if frame.kind == frames.CALL:

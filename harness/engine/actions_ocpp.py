@@ -31,6 +31,7 @@ from ..model.steps_ocpp import (
 )
 from ..protocols.ocpp import ocmf
 from ..protocols.ocpp.expect import matches, messages_since, wait_for
+from ..protocols.ocpp.meter import energy_register_wh, signed_values
 from ..protocols.ocpp.service import CsmsService
 from ..protocols.ocpp.session import CONNECT, REJECTED
 from .actions import ConditionNotReached, _record
@@ -309,16 +310,7 @@ def _meter_wh(ctx: Context, svc: CsmsService, timeout: float) -> float | None:
                else {"requestedMessage": "MeterValues", "evse": {"id": 1}})
     svc.csms.call(svc.cp_id, "TriggerMessage", payload, timeout / ctx.clock.time_scale)
     seen = wait_for(ch, "MeterValues", None, timeout / ctx.clock.time_scale, since, check=ctx.clock._check)
-    if seen.message is None:
-        return None
-    for mv in seen.message.payload.get("meterValue", []):
-        for sv in mv.get("sampledValue", []):
-            if sv.get("measurand", "Energy.Active.Import.Register") == "Energy.Active.Import.Register" \
-                    and sv.get("format", "Raw") == "Raw" and "signedMeterValue" not in sv:
-                value = float(sv["value"])
-                unit = sv.get("unit") or (sv.get("unitOfMeasure") or {}).get("unit", "Wh")
-                return value * 1000 if unit == "kWh" else value
-    return None
+    return None if seen.message is None else energy_register_wh(seen.message.payload)
 
 
 def _sync(analyzer: Any) -> None:
@@ -365,18 +357,6 @@ def csms_energy_check(ctx: Context, step: CsmsEnergyCheck) -> None:
                        instrument=step.instrument, t=round(ctx.t(), 6)))
 
 
-def _signed_values(payload: dict) -> list[str]:
-    out = []
-    for key in ("meterValue", "transactionData"):
-        for mv in payload.get(key, []) or []:
-            for sv in mv.get("sampledValue", []):
-                if sv.get("format") == "SignedData":
-                    out.append(sv.get("value", ""))
-                elif isinstance(sv.get("signedMeterValue"), dict):
-                    out.append(sv["signedMeterValue"].get("signedMeterData", ""))
-    return out
-
-
 @action("csms.verify_ocmf")
 def csms_verify_ocmf(ctx: Context, step: CsmsVerifyOcmf) -> None:
     svc = _svc(ctx)
@@ -384,7 +364,7 @@ def csms_verify_ocmf(ctx: Context, step: CsmsVerifyOcmf) -> None:
     if not key:
         raise StepError("the DUT profile gives no ocpp.ocmf_public_key to verify signed meter values with")
     signed = [s for m in messages_since(svc.charger(), svc.mark, direction="rx", kind=2)
-              for s in _signed_values(m.payload)]
+              for s in signed_values(m.payload)]
     bad = [(s, why) for s in signed for ok, why in [ocmf.verify(s, key)] if not ok]
     name = step.name or "ocmf_invalid_signatures"
     if not signed:

@@ -13,6 +13,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from instruments.base.roles import EvEmulator
@@ -71,13 +72,20 @@ class HlcService:
     def stop(self) -> None:
         self.safe_state()
 
-    def target(self) -> Target:
+    def target(self, tls_version: str | None = None) -> Target:
         hlc = self.dut.hlc
+        tls = None
+        if tls_version is not None:
+            if not hlc.tls_root:
+                raise StepError("the DUT profile's hlc section names no tls_root (the V2G root the EV trusts)")
+            from ..protocols.iso15118.pki import ev_context
+
+            tls = ev_context(Path(self.resolve(hlc.tls_root)), tls_version)
         if hlc.sdp:
             host, _, port = self.resolve(hlc.sdp).rpartition(":")
-            return Target(sdp_address=(host.strip("[]"), int(port)))
+            return Target(sdp_address=(host.strip("[]"), int(port)), tls=tls)
         if hlc.interface:
-            return Target(interface=hlc.interface)
+            return Target(interface=hlc.interface, tls=tls)
         raise StepError("the DUT profile's hlc section gives neither sdp nor interface")
 
     def cp(self, state: str) -> None:
@@ -172,7 +180,8 @@ def hlc_start(ctx: Context, step: HlcStart) -> None:
         dev = Deviation(**step.deviation.model_dump())
     dialect = _dialect(step.protocol, step.energy)
     dialect.preload()
-    evcc = Evcc(dialect, _battery(ctx, step), svc.target(), ctx.clock,
+    tls = ("1.3" if step.protocol == "iso15118-20" else "1.2") if step.tls else None
+    evcc = Evcc(dialect, _battery(ctx, step), svc.target(tls), ctx.clock,
                 deviation=dev, cp=svc.cp if svc.ev_name else None, on_exchange=svc.trace,
                 stop_after_s=ctx.number(step.stop_after_s) if step.stop_after_s is not None else None)
     if step.wait_for == "pre_charged":
@@ -248,6 +257,10 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
     if m == "sdp_response_time_ms":
         t = rec.sdp.get("response_time_s")
         return (None if t is None else t * 1e3), "ms", "no SDP response"
+    if m == "tls_version":
+        version = rec.sdp.get("tls")
+        return ({"TLSv1.2": 1.2, "TLSv1.3": 1.3}.get(version) if version else None), "1", \
+            f"no TLS session ({rec.outcome})"
     if m == "precharge_error_v":
         if rec.precharge_present_v is None or rec.precharge_target_v is None:
             return None, "V", "no PreChargeRes"

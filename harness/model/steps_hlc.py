@@ -36,7 +36,8 @@ class HlcStart(StepBase):
     action: Literal["hlc.start"]
     protocol: Literal["din70121", "iso15118-2", "iso15118-20"]
     energy: Literal["DC", "AC", "DC_BPT"] = "DC"
-    payment: Literal["EIM", "PnC"] = "EIM"
+    payment: Literal["EIM"] = Field(default="EIM", description="Plug & Charge is not implemented yet")
+    tls: bool = Field(default=False, description="TLS with the V2G PKI: 1.2 for -2, 1.3 for -20")
     target_current_a: Number = 100.0
     soc_pct: Number = 30.0
     max_voltage_v: Number | None = Field(default=None, description="EVMaximumVoltageLimit (default from the "
@@ -80,7 +81,7 @@ class HlcCheck(StepBase):
     name: str = Name
     metric: Literal["response_time_max_ms", "response_time_median_ms", "failed_responses", "phase_duration_s",
                     "closed_after_s", "session_completed", "sdp_security_tls", "sdp_response_time_ms",
-                    "precharge_error_v"]
+                    "precharge_error_v", "tls_version"]
     message: str | None = Field(default=None, description="request name for response-time metrics")
     phase: Phase | None = None
     limit: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from ..services import SIM_SERVICES
@@ -21,13 +23,17 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     from .secc import start
 
     side = attach(lab, dut)
-    served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"))
+    tmp = tempfile.TemporaryDirectory(prefix="chargebench-v2g-pki-")
+    served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"),
+                                    pki_dir=Path(tmp.name))
+    served["sim://v2g-root"] = str(Path(tmp.name) / "good" / "v2g_root.pem")  # the EV's trust anchor
     control = await asyncio.start_server(lambda r, w: _control(side.defects, r, w), "127.0.0.1", 0)
     served["sim://dc-control"] = f"127.0.0.1:{control.sockets[0].getsockname()[1]}"
 
     async def stop() -> None:
         control.close()
         await stop_secc()
+        tmp.cleanup()
 
     return served, stop
 

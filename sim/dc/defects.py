@@ -48,6 +48,10 @@ DC_DEFECTS = (
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
+    _d("dc_tls_expired_cert", "The charger's TLS server certificate (SECC leaf) has expired.",
+       "iso15118-2:ISO2-TLS-01"),
+    _d("dc_tls_1_2_only", "The charger's TLS server refuses TLS 1.3, which ISO 15118-20 requires.",
+       "iso15118-20:ISO20-TLS-01"),
     _d("dc_output_before_hlc", "The charger puts 400 V on the shared power pins as soon as an EV is plugged in "
        "(state B), before any DC mode is negotiated.", "j3400:J3400-DC-02"),
     _d("dc_ignores_ev_max_voltage", "Cable check runs at the charger's own maximum voltage, ignoring a 500 V class "

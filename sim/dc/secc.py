@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 import socket
+import ssl
 import sys
+from pathlib import Path
 from typing import Any
 
-from harness.protocols.iso15118 import exi
+from harness.protocols.iso15118 import exi, pki
 from harness.protocols.iso15118.exi.schema import load_schema
 
 from . import frames
@@ -145,6 +147,16 @@ class SeccSession:
         return nxt
 
 
+async def _listen(client: Any, host: str) -> asyncio.Server:
+    """A TCP server on a port from the dynamic range 49152-65535 (ISO 15118-2 SDP: the SECC's port)."""
+    for _ in range(50):
+        try:
+            return await asyncio.start_server(client, host, secrets.randbelow(65536 - 49152) + 49152)
+        except OSError:
+            continue
+    raise OSError("no free TCP port in 49152-65535")
+
+
 def _multicast_socket(interface: str) -> socket.socket:
     index = socket.if_nametoindex(interface)
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
@@ -156,8 +168,15 @@ def _multicast_socket(interface: str) -> socket.socket:
     return sock
 
 
+def _tls_contexts(folder: Path) -> dict[str, ssl.SSLContext]:
+    """Server contexts for the good charger and for the TLS defects (expired leaf, TLS 1.2 only)."""
+    good = pki.generate(folder / "good")
+    return {"good": pki.secc_context(good), "expired": pki.secc_context(good, expired=True),
+            "tls12": pki.secc_context(good, versions=("1.2",))}
+
+
 async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
-                interface: str | None = None) -> tuple[dict[str, str], Any]:
+                interface: str | None = None, pki_dir: Path | None = None) -> tuple[dict[str, str], Any]:
     """TCP server plus SDP responder; returns ({'sim://secc': 'host:port', 'sim://sdp': ...}, stop)."""
     # Grammar tables load lazily (about 2 s for all): load them before serving, so no answer pays for it
     for ns in (exi.APP_PROTOCOL, exi.DIN, exi.ISO2, exi.ISO20_COMMON, exi.ISO20_DC):
@@ -165,26 +184,31 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
     loop = asyncio.get_running_loop()
     sessions: set[asyncio.Task] = set()
 
-    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    tls = _tls_contexts(pki_dir) if pki_dir is not None else None
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, secure: bool = False) -> None:
         sock = writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         task = asyncio.current_task()
         sessions.add(task)
         try:
+            if secure:
+                which = ("expired" if "dc_tls_expired_cert" in defects else
+                         "tls12" if "dc_tls_1_2_only" in defects else "good")
+                try:
+                    await writer.start_tls(tls[which])
+                except (ssl.SSLError, ConnectionError, OSError) as exc:
+                    print(f"secc: TLS handshake failed ({exc})", file=sys.stderr, flush=True)
+                    writer.close()
+                    return
             await SeccSession(lab, defects, reader, writer).run()
         finally:
             sessions.discard(task)
 
-    server = None
-    for _ in range(50):  # ISO 15118-2 [V2G2-...]: the SECC's TCP port comes from the dynamic range 49152-65535
-        try:
-            server = await asyncio.start_server(client, host, secrets.randbelow(65536 - 49152) + 49152)
-            break
-        except OSError:
-            continue
-    if server is None:
-        raise OSError("no free TCP port in 49152-65535")
+    server = await _listen(client, host)
+    tls_server = await _listen(lambda r, w: client(r, w, secure=True), host) if tls else None
+    tls_port = tls_server.sockets[0].getsockname()[1] if tls_server else None
     port = server.sockets[0].getsockname()[1]
 
     class Sdp(asyncio.DatagramProtocol):
@@ -192,8 +216,12 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
             self.transport = transport
 
         def datagram_received(self, data: bytes, addr: Any) -> None:
-            security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
-            answer = frames.sdp_answer(data, host, port, security)
+            wants_tls = len(data) == 10 and data[8] == frames.SECURITY_TLS
+            if wants_tls and tls_port is not None:
+                answer = frames.sdp_answer(data, host, tls_port, frames.SECURITY_TLS)
+            else:
+                security = frames.SECURITY_TLS if "dc_sdp_offers_tls" in defects else frames.SECURITY_NONE
+                answer = frames.sdp_answer(data, host, port, security)
             if answer is not None:
                 self.transport.sendto(answer, addr)
 
@@ -205,6 +233,8 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
 
     async def stop() -> None:
         server.close()
+        if tls_server is not None:
+            tls_server.close()
         sdp_transport.close()
         for task in list(sessions):
             task.cancel()

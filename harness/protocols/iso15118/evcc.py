@@ -9,6 +9,7 @@ timeouts and response times are real seconds, whatever the time scale.
 from __future__ import annotations
 
 import secrets
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -142,10 +143,17 @@ class Evcc:
         rec.sdp = {"address": found.address, "port": found.port, "security": found.security,
                    "transport": found.transport, "response_time_s": found.response_time_s,
                    "attempts": found.attempts}
+        if self.target.tls is not None and found.security != sdp.SECURITY_TLS:
+            raise self._fault("SDP answered without TLS to a TLS request")
         try:
             self.conn = V2gConnection.connect(found.address, found.port, tls=self.target.tls)
+        except ssl.SSLError as exc:
+            raise self._fault(f"TLS handshake with [{found.address}]:{found.port}: {exc}") from None
         except OSError as exc:
             raise self._fault(f"TCP connect to [{found.address}]:{found.port}: {exc}") from None
+        if isinstance(self.conn.sock, ssl.SSLSocket):
+            rec.sdp["tls"] = self.conn.sock.version()
+            rec.sdp["cipher"] = (self.conn.sock.cipher() or ("",))[0]
         rec.enter("connected", self.t())
         self._sap()
         res = self._send("SessionSetupReq", d.session_setup(self.evccid))

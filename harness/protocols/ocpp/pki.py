@@ -22,6 +22,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CPO = "ChargeBench Test CPO"
 VARIANTS = ("valid", "untrusted", "expired", "tls11")
+# TLS 1.2 suites OCPP names (1.6 security whitepaper §2.4.3, 2.0.1 Part 2 A00.FR.318): ECDHE-ECDSA or RSA with
+# AES-GCM (TLS 1.3 suites are not affected by this list).
+TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                 "AES128-GCM-SHA256:AES256-GCM-SHA384")
 
 
 def _name(cn: str, org: str = CPO) -> x509.Name:
@@ -136,6 +140,7 @@ class TestPki:
             else:
                 ctx.minimum_version = ssl.TLSVersion.TLSv1_2
                 ctx.maximum_version = ssl.TLSVersion.MAXIMUM_SUPPORTED
+                ctx.set_ciphers(TLS12_CIPHERS)
         if mutual:
             # OPTIONAL, not REQUIRED: a presented certificate must still verify against the CSMS root, but a
             # missing one is refused in the HTTP upgrade, where the CSMS can record it (with TLS 1.3 a REQUIRED

@@ -32,7 +32,10 @@ CASES = [
     ("[3, \"x\"]", "bad_callresult", None),
     ("[2, \"" + "x" * 40 + "\", \"Heartbeat\", {}]", "bad_unique_id", None),
     ("[" * 90 + "]" * 90, "bad_message_type", None),
-    ("[" * 5000 + "]" * 5000, "invalid_json", None),
+    ("[" * 5000 + "]" * 5000, "too_deep", None),
+    ("[2, \"deep2\", \"DataTransfer\", " + "[" * 5000 + "]" * 5000 + "]", "too_deep", "GenericError"),
+    ("[2, \"deep\", \"DataTransfer\", {\"vendorId\": \"v\", \"data\": " + "[" * 950 + "]" * 950 + "}]",
+     "schema_violation", "TypeConstraintViolation"),
     ("[2, \"u8\", \"Heartbeat\", {}, \"extra\"]", "bad_call", "FormationViolation"),
     ("[4, \"nobody\", 17, \"x\", {}]", "bad_callerror", None),
     ("[3, \"nobody\", {}, 1]", "bad_callresult", None),
@@ -40,7 +43,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("frame,kind,code", CASES)
+@pytest.mark.parametrize("frame,kind,code", CASES, ids=[f"{i}-{c[1]}" for i, c in enumerate(CASES)])
 def test_malformed_frame_is_a_finding_and_csms_keeps_serving(csms, frame, kind, code):
     async def go():
         async with Raw(url(csms, "BAD")) as cp:
@@ -121,3 +124,14 @@ def test_201_rpc_error_codes_and_oversized_frame(csms):
 
     assert asyncio.run(big())[0] == 3
     assert "transport_violation" in [f.kind for f in csms.charger("BIG").findings]
+
+
+def test_deeply_nested_valid_201_payload_is_served(csms):
+    async def go():
+        async with Raw(url(csms, "DEEP"), "ocpp2.0.1") as cp:
+            await cp.send('[2, "d", "DataTransfer", {"vendorId": "v", "data": ' + "[" * 990 + "]" * 990 + "}]")
+            first = await cp.recv()
+            return first, await cp.call("ok", "Heartbeat", {})
+
+    first, hb = asyncio.run(go())
+    assert first[1] == "d" and first[0] in (3, 4) and hb[0] == 3  # answered either way, and still serving

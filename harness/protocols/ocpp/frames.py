@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,8 +61,13 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON (RFC 8259)")
 
 
+_HEAD = re.compile(r'\s*\[\s*2\s*,\s*"([^"\\]{1,36})"')  # a CALL's unique id, read without parsing the rest
+
+
 def rpc_error(version: str, kind: str) -> str:
     """The CallError code for a frame that is not a valid RPC message (OCPP-J 1.6 §4.2.3; 2.0.1 Part 4 §4.2.3)."""
+    if kind == "too_deep":
+        return "GenericError"
     if kind == "bad_message_type":
         return "MessageTypeNotSupported" if version != "1.6" else "GenericError"
     return "RpcFrameworkError" if version != "1.6" else "FormationViolation"
@@ -72,7 +78,11 @@ def parse(text: str | bytes) -> Frame | FrameError:
         return FrameError("binary_frame", "OCPP-J uses text frames only")
     try:
         msg = json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        head = _HEAD.match(text)
+        return FrameError("too_deep", "JSON nested deeper than the CSMS parses", head.group(1) if head else None,
+                          "rpc" if head else None)
+    except ValueError as exc:
         return FrameError("invalid_json", f"not JSON: {str(exc)[:200]}")
     if not isinstance(msg, list) or not msg:
         return FrameError("not_an_array", "an OCPP-J message is a non-empty JSON array")

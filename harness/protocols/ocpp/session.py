@@ -126,8 +126,8 @@ class Session:
         try:
             async for raw in self.ws:
                 t = time.time()
-                self.tracer.write(self.charger.cp_id, "rx", raw, t)
                 try:
+                    self.tracer.write(self.charger.cp_id, "rx", raw, t)
                     await self._handle(raw, t)
                 except ConnectionClosed:
                     raise

@@ -51,9 +51,9 @@ def redact_frame(text: str) -> str:
     """The frame as it may be written down: unchanged unless it carries a secret."""
     try:
         msg = json.loads(text)
-    except (ValueError, RecursionError):
+        clean, hit = _scrub(msg)
+    except (ValueError, RecursionError):  # not JSON, or nested beyond what we walk: PEM keys still go
         return PEM_KEY.sub(REDACTED, text)
-    clean, hit = _scrub(msg)
     return json.dumps(clean, separators=(",", ":")) if hit else text
 
 

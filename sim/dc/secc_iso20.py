@@ -110,7 +110,11 @@ class Iso20Secc(DinSecc):
     def schedule(self) -> dict:
         return {"Scheduled_SEResControlMode": {"ScheduleTuple": [{"ScheduleTupleID": 1, "ChargingSchedule": {
             "PowerSchedule": {"TimeAnchor": 0, "PowerScheduleEntries": {"PowerScheduleEntry": [
-                {"Duration": 86400, "Power": rn(self.s.stage.ratings.max_power_w)}]}}}}]}}
+                {"Duration": 86400, "Power": rn(self.s.stage.ratings.max_power_w)}]}},
+            # optional in the schema, but Josev's EVCC refuses a ChargingSchedule without a price schedule
+            "PriceLevelSchedule": {"TimeAnchor": 0, "PriceScheduleID": 1, "NumberOfPriceLevels": 1,
+                                   "PriceLevelScheduleEntries": {"PriceLevelScheduleEntry": [
+                                       {"Duration": 86400, "PriceLevel": 0}]}}}}]}}
 
     # -- answers ---------------------------------------------------------------------------------------------
     def handle(self, name: str, body: dict) -> tuple[dict, set[str]]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Josev's EV side (iso15118 0.31.2 in .venv-josev) charging from our simulated DC charger (sim/dc), inside a
-# private network namespace. Usage: tools/josev_peer/josev_ev_vs_sim.sh din70121|iso15118-2 [SECONDS]
+# private network namespace. Usage: tools/josev_peer/josev_ev_vs_sim.sh din70121|iso15118-2|iso15118-20 [SECONDS]
 # Prints what our charger answered (JSON lines) and Josev's verdict; exit 0 when Josev's EV received
 # SessionStopRes and our charger answered SessionStopReq with OK.
 set -euo pipefail
@@ -14,11 +14,20 @@ case "$PROTO" in
     iso15118-2) CFG='{"supportedProtocols": ["ISO_15118_2"], "supportedEnergyServices": ["DC"],
                       "energyTransferMode": "DC_extended", "isCertInstallNeeded": false, "useTls": false,
                       "chargeLoopCycle": 10}' ;;
+    iso15118-20) CFG='{"supportedProtocols": ["ISO_15118_20_DC"], "supportedEnergyServices": ["DC"],
+                       "isCertInstallNeeded": false, "useTls": false}' ;;
     *) echo "unknown protocol $PROTO" >&2; exit 2 ;;
 esac
 [[ -x "$VENV/bin/python" ]] || { echo "no $VENV: run tools/josev_peer/setup.sh" >&2; exit 3; }
 WORK="$(mktemp -d /tmp/josev-ev-XXXXXX)"
 echo "$CFG" > "$WORK/evcc.json"
+if [[ "$PROTO" == iso15118-20 ]]; then
+    # Josev's -20 EVCC reads contract certificates even for EIM (reference/iso15118.md 1.5 item 4): make its own
+    # test PKI with its own script (needs openssl; key password 12345)
+    cp -r "$VENV/lib/python3.11/site-packages/iso15118/shared/pki" "$WORK/pki"
+    (cd "$WORK/pki" && bash create_certs.sh -v iso-2 >/dev/null 2>&1 && bash create_certs.sh -v iso-20 >/dev/null 2>&1) \
+        || { echo "josev_ev_vs_sim.sh: Josev's create_certs.sh failed" >&2; exit 3; }
+fi
 export WORK VENV ROOT SECONDS_RUN
 exec "$ROOT/tools/josev_peer/netns.sh" bash -c '
     cd "$ROOT"

@@ -41,6 +41,7 @@ class Iso20Dialect(DinDialect):
     def __init__(self, energy: str = "DC") -> None:
         self.bpt = energy == "DC_BPT"
         self.service = SERVICE_DC_BPT if self.bpt else SERVICE_DC
+        self.schedule_tuple = 1
 
     # -- framing ---------------------------------------------------------------------------------------------
     def wrap(self, session_id: str, name: str, body: Body) -> dict:
@@ -89,8 +90,10 @@ class Iso20Dialect(DinDialect):
         evcc._send("ServiceSelectionReq", {"SelectedEnergyTransferService": {
             "ServiceID": self.service, "ParameterSetID": sets[0].get("ParameterSetID", 1)}})
         cpd = evcc._send(self.cpd_req, self.charge_parameters(evcc.battery))
-        evcc._until_finished("ScheduleExchangeReq", lambda: {"MaximumSupportingPoints": 24,
-                                                              "Scheduled_SEReqControlMode": {}}, ongoing)
+        sched = evcc._until_finished("ScheduleExchangeReq", lambda: {"MaximumSupportingPoints": 24,
+                                                                      "Scheduled_SEReqControlMode": {}}, ongoing)
+        tuples = (sched.get("Scheduled_SEResControlMode") or {}).get("ScheduleTuple") or [{}]
+        self.schedule_tuple = tuples[0].get("ScheduleTupleID", 1)
         return cpd
 
     def start_power(self, evcc: Any, cpd: Body) -> None:
@@ -122,7 +125,14 @@ class Iso20Dialect(DinDialect):
         return {"EVProcessing": "Ongoing", "EVPresentVoltage": rn(bat.ocv()), "EVTargetVoltage": rn(bat.ocv())}
 
     def power_delivery(self, bat: Battery, start: bool, schedule_id: int | None) -> Body:
-        return {"EVProcessing": "Finished", "ChargeProgress": "Start" if start else "Stop"}
+        body: Body = {"EVProcessing": "Finished", "ChargeProgress": "Start" if start else "Stop"}
+        if start:  # 8.3.4.3.8.2: the power profile is required with Finished + Start
+            body["EVPowerProfile"] = {
+                "TimeAnchor": 0,
+                "EVPowerProfileEntries": {"EVPowerProfileEntry": [{"Duration": 3600, "Power": rn(bat.max_power_w)}]},
+                "Scheduled_EVPPTControlMode": {"SelectedScheduleTupleID": self.schedule_tuple,
+                                               "PowerToleranceAcceptance": "PowerToleranceConfirmed"}}
+        return body
 
     def current_demand(self, bat: Battery, current_a: float, ready: bool = True, error: str = "NO_ERROR") -> Body:
         mode = {"EVTargetCurrent": rn(current_a), "EVTargetVoltage": rn(bat.target_voltage())}

@@ -90,3 +90,21 @@ def test_matches_subset_rules():
     assert matches({"x": {"$any": [{"k": 2}]}}, {"x": [{"k": 1}, {"k": 2}]})
     assert matches({"s": {"$oneof": ["Rejected", "Accepted"]}}, {"s": "Accepted"})
     assert not matches({"a": True}, {"a": 1})
+
+
+def test_subprotocol_negotiation_refuses_unknown_and_missing(csms):
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    async def attempt(protocols):
+        try:
+            async with connect(url(csms, "NEG"), subprotocols=protocols) as ws:
+                return ws.subprotocol
+        except InvalidStatus as exc:
+            return exc.response.status_code
+
+    assert asyncio.run(attempt(["ocpp1.5"])) == 400
+    assert asyncio.run(attempt(None)) == 400
+    assert asyncio.run(attempt(["ocpp1.6", "ocpp2.0.1"])) == "ocpp2.0.1"  # the CSMS's preference order
+    reasons = [m.payload["reason"] for m in csms.charger("NEG").history if m.action == "<rejected>"]
+    assert len(reasons) == 2 and all("subprotocol" in r for r in reasons)

@@ -10,24 +10,32 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 
-if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
-if command -v npm >/dev/null 2>&1; then
+# A peer that cannot be installed makes its tests skip (with the reason); it does not fail the whole CI run.
+install_em() {
+  if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "npm not available"; return 1; }
   if [ ! -f node_modules/em-ocpp-chargepoint-simulator/build/src/main.js ]; then
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   fi
-  echo "ocpp_peers: em-ocpp-chargepoint-simulator $(node -p "require('./node_modules/em-ocpp-chargepoint-simulator/package.json').version")"
-else
-  echo "ocpp_peers: npm not available; em-ocpp-chargepoint-simulator not installed (its tests will skip)" >&2
-fi
+  echo "ocpp_peers: em-ocpp-chargepoint-simulator" \
+    "$(node -p "require('./node_modules/em-ocpp-chargepoint-simulator/package.json').version")"
+}
 
-if [ ! -x .venv-test-ocpp/bin/test-ocpp ] && ! command -v test-ocpp >/dev/null 2>&1; then
+install_test_ocpp() {
+  if [ -x .venv-test-ocpp/bin/test-ocpp ] || command -v test-ocpp >/dev/null 2>&1; then
+    echo "ocpp_peers: test-ocpp already installed"
+    return 0
+  fi
   if python3 -m venv .venv-test-ocpp >/dev/null 2>&1; then
     .venv-test-ocpp/bin/pip install --quiet --disable-pip-version-check "test-ocpp==1.0.0"
   else
     rm -rf .venv-test-ocpp
     python3 -m pip install --quiet --disable-pip-version-check "test-ocpp==1.0.0"
   fi
-fi
-echo "ocpp_peers: test-ocpp installed"
+  echo "ocpp_peers: test-ocpp 1.0.0"
+}
+
+install_em || echo "ocpp_peers: em-ocpp-chargepoint-simulator NOT installed (its interop tests will skip)" >&2
+install_test_ocpp || echo "ocpp_peers: test-ocpp NOT installed (its interop tests will skip)" >&2

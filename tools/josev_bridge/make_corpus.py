@@ -144,6 +144,15 @@ def variants(ns: Namespace, schema: Any, el: Any) -> Iterator[tuple[str, dict]]:
     if stats.multipliers:
         for m in range(-3, 4):
             yield f"mult{m:+d}", make(f"mult{m:+d}", optional="all", multiplier=m)
+    # Each long list (maxOccurs > 64) at its maxOccurs once, with small items: EXI unrolls bounded
+    # occurrences, so the last position of every long list is a grammar state of its own.
+    # Long lists sit under different choice branches (e.g. -20 Scheduled/Dynamic, price schedules), so
+    # walk them once per branch index.
+    for c in range(stats.choice_width):
+        _, probe = build(ns, schema, el, Plan(kind="min", optional="all", choice=c))
+        for k in range(probe.stats.long_lists):
+            variant = f"long-{c}-{k}"
+            yield variant, make(variant, kind="min", optional="all", choice=c, long_list=k)
     for k in range(SEEDS):
         yield f"seed{k}", make(f"seed{k}")
 
@@ -169,6 +178,20 @@ def java_reason(text: str) -> str:
     return text[:200]
 
 
+def long_paths(node: Any, path: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """JSON paths (list indices dropped) of the lists longer than 64 items in a message."""
+    found: set[tuple[str, ...]] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found |= long_paths(value, (*path, key))
+    elif isinstance(node, list):
+        if len(node) > 64:
+            found.add(path)
+        for value in node:
+            found |= long_paths(value, path)
+    return found
+
+
 def make_namespace(bridge: BridgeClient, ns: Namespace, out_dir: Path) -> tuple[int, list[str]]:
     import xmlschema
 
@@ -177,6 +200,7 @@ def make_namespace(bridge: BridgeClient, ns: Namespace, out_dir: Path) -> tuple[
     dropped: list[str] = []
     for el in ns.messages(schema):
         seen: set[bytes] = set()
+        long_seen: set[tuple[str, ...]] = set()
         for variant, msg in variants(ns, schema, el):
             mid = f"{ns.stem}/{el.local_name}/{variant}"
             try:
@@ -186,6 +210,10 @@ def make_namespace(bridge: BridgeClient, ns: Namespace, out_dir: Path) -> tuple[
                 continue
             if exi in seen:
                 continue
+            filled = long_paths(decoded)
+            if variant.startswith("long-") and filled <= long_seen:
+                continue  # a list already seen at its maxOccurs, only under other choice branches
+            long_seen |= filled
             seen.add(exi)
             line = {"id": mid, "namespace": ns.uri, "json": decoded, "exi": exi.hex()}
             lines.append(json.dumps(line, separators=(",", ":")))

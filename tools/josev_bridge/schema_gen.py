@@ -40,6 +40,7 @@ UNBOUNDED_MAX = 5  # occurrences used for maxOccurs="unbounded" in the "max" pla
 # List items the "max" plan may spend per message: the first long list (e.g. 1024 schedule entries) gets
 # its maxOccurs, later ones their minimum, so a message stays near real sizes (tens of kB, not MB).
 LIST_BUDGET = 1500
+LONG_LIST = 64  # maxOccurs above this makes a "long" list (schedules, tariffs, price rules)
 ALNUM = string.ascii_letters + string.digits
 MULTIPLIER_NAMES = {"Multiplier", "Exponent"}
 
@@ -56,6 +57,7 @@ class Plan:
     multiplier: int | None = None  # value for every Multiplier / Exponent element
     hits: bool = False  # the same string value wherever a string goes (string-table hits)
     list_count: int | None = None  # occurrences for every list (clamped to its bounds)
+    long_list: int | None = None  # only the n-th long list met (in document order) gets its maxOccurs
     skip: frozenset[str] = frozenset()  # optional elements never to emit (jar gaps), by local name
     rng: random.Random = field(init=False)
 
@@ -70,6 +72,7 @@ class Stats:
     choice_width: int = 1
     enum_len: int = 0
     multipliers: bool = False
+    long_lists: int = 0
 
 
 class Generator:
@@ -140,6 +143,11 @@ class Generator:
         base = max(lo, 1)
         if top <= 1:
             return base
+        if top > LONG_LIST:
+            index = self.stats.long_lists
+            self.stats.long_lists += 1
+            if p.long_list is not None:  # fill exactly one long list, whatever the plan's kind
+                return top if index == p.long_list else base
         if p.list_count is not None:
             n = min(max(p.list_count, base), top)
         elif p.kind == "max":

@@ -63,9 +63,7 @@ def bridge() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def codec() -> ModuleType:
-    """Our codec, imported lazily so these tests can exist before it does."""
-    try:
-        import harness.protocols.iso15118.exi as exi
-    except ImportError as exc:
-        pytest.skip(f"codec not built yet ({exc})")
+    """Our codec. It exists now, so a failing import is a failure, not a skip."""
+    import harness.protocols.iso15118.exi as exi
+
     return exi

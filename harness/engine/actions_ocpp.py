@@ -127,7 +127,8 @@ def csms_expect(ctx: Context, step: CsmsExpect) -> None:
                                  reason=reason or f"no {step.message} within {timeout:g} s, as required"))
         return
     if seen.message is not None:
-        svc.cursor[step.message] = seen.message.seq
+        if step.order == "strict":
+            svc.cursor[step.message] = seen.message.seq
         svc.last_seen[step.message] = seen.message
         origin = previous.mono if previous is not None else ctx.clock._t0 + t0 / ctx.clock.time_scale
         arrived = max(0.0, (seen.message.mono - origin) * ctx.clock.time_scale)

@@ -24,7 +24,7 @@ class CsmsExpect(StepBase):
     payload: dict[str, Any] | None = None
     timeout_s: Number = 30.0
     order: Literal["lenient", "strict"] = Field(default="lenient", description="strict: the next such "
-                                                "message after the previous expectation must match")
+                                                "message after the previous strict expectation must match")
     nth: int = Field(default=1, ge=1, le=100)
     absent: bool = False
     interval: bool = Field(default=False, description="the next one after the previous expected message of this "

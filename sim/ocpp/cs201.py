@@ -101,7 +101,7 @@ class ChargingStation201(Handlers201, Station):
     # -- transactions -----------------------------------------------------------------------------------------
     async def tx_event(self, event: str, trigger: str, meter: str | None = None, **info: Any) -> None:
         assert self.tx is not None
-        gap = self.d("ocpp201_seqno_gap") and event == "Updated" and trigger == "ChargingStateChanged"
+        gap = self.d("ocpp201_seqno_gap") and event == "Updated" and trigger == "RemoteStart"
         self.seq += 2 if gap else 1
         tx_info = {"transactionId": self.tx["id"], **{k: v for k, v in info.items() if k in (
             "chargingState", "stoppedReason", "remoteStartId")}}

@@ -133,7 +133,9 @@ class Handlers201:
         return reply, go
 
     async def h_RequestStopTransaction(self, p: dict):
-        if self.tx is None or self.tx["id"] != p["transactionId"] or self.d("ocpp201_remote_stop_rejected"):
+        if self.tx is None or self.tx["id"] != p["transactionId"]:
+            return {"status": "Rejected"}, None
+        if self.d("ocpp201_remote_stop_rejected") and self.ev_state() == "B":
             return {"status": "Rejected"}, None
 
         async def go() -> None:

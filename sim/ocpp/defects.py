@@ -87,7 +87,7 @@ register(*[Defect(name, sentence, f"{S201}:{test}") for name, sentence, test in 
      "CablePluggedIn.", "TC_E_03_CS"),
     ("ocpp201_no_charging_state_update", "The station does not report chargingState Charging when energy "
      "flows.", "TC_E_09_CS"),
-    ("ocpp201_seqno_gap", "TransactionEvent seqNo skips a number at the Charging state change.", "TC_E_13_CS"),
+    ("ocpp201_seqno_gap", "TransactionEvent seqNo skips a number at the remote start's Updated event.", "TC_E_13_CS"),
     ("ocpp201_stop_reason_wrong", "Unplugging ends the transaction with stoppedReason Local instead of "
      "EVDisconnected.", "TC_E_15_CS"),
     ("ocpp201_no_end_meter", "The Ended TransactionEvent carries no Transaction.End meter value.", "TC_E_17_CS"),
@@ -95,7 +95,7 @@ register(*[Defect(name, sentence, f"{S201}:{test}") for name, sentence, test in 
      "is plugged in.", "TC_F_01_CS"),
     ("ocpp201_remote_first_lost", "RequestStartTransaction before plug-in is Accepted but no transaction "
      "starts.", "TC_F_02_CS"),
-    ("ocpp201_remote_stop_rejected", "RequestStopTransaction for the running transaction is Rejected.",
+    ("ocpp201_remote_stop_rejected", "RequestStopTransaction is Rejected while the EV is suspended (state B).",
      "TC_F_03_CS"),
     ("ocpp201_trigger_no_message", "TriggerMessage for StatusNotification or Heartbeat is Accepted but the "
      "message is never sent.", "TC_F_06_CS"),

@@ -16,9 +16,15 @@ from . import defects as _defects  # noqa: F401 - registers the DC defects
 async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     """For a DC DUT profile: make the lab's charger a DC charger and serve its SECC (sim://secc, sim://sdp)."""
     if getattr(dut.supply, "value", dut.supply) != "DC":
-        async def nothing() -> None:
-            return None
-        return {}, nothing
+        if getattr(dut, "hlc", None) is None:
+            async def nothing() -> None:
+                return None
+            return {}, nothing
+        from .secc import start as start_secc
+        from .secc_iso2_ac import attach_ac
+
+        attach_ac(lab)  # an AC charger with ISO 15118-2: its SECC serves on loopback like the DC one
+        return await start_secc(lab, set(lab.defects), host=options.get("secc_host", "127.0.0.1"))
     from .charger import attach
     from .secc import start
 

@@ -52,6 +52,10 @@ DC_DEFECTS = (
        "iso15118-2:ISO2-TLS-01"),
     _d("dc_tls_1_2_only", "The charger's TLS server refuses TLS 1.3, which ISO 15118-20 requires.",
        "iso15118-20:ISO20-TLS-01"),
+    _d("ac_hlc_nominal_before_auth", "The AC charger with ISO 15118-2 shows the nominal duty before the EV is "
+       "authorized, instead of 5 %.", "iso15118-2:ISO2-AC-01"),
+    _d("ac_hlc_stays_5pct", "The AC charger keeps 5 % duty after a positive EIM authorization.",
+       "iso15118-2:ISO2-AC-02"),
     _d("dc_output_before_hlc", "The charger puts 400 V on the shared power pins as soon as an EV is plugged in "
        "(state B), before any DC mode is negotiated.", "j3400:J3400-DC-02"),
     _d("dc_ignores_ev_max_voltage", "Cable check runs at the charger's own maximum voltage, ignoring a 500 V class "

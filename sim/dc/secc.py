@@ -23,6 +23,7 @@ from harness.protocols.iso15118.exi.schema import load_schema
 from . import frames
 from .secc_din import DinSecc
 from .secc_iso2 import Iso2Secc
+from .secc_iso2_ac import Iso2AcSecc
 from .secc_iso20 import Iso20Secc
 
 SEQUENCE_TIMEOUT_S = 60.0
@@ -35,8 +36,8 @@ APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace
 class SeccSession:
     def __init__(self, lab: Any, defects: set[str], reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.lab, self.defects, self.reader, self.writer = lab, defects, reader, writer
-        self.dc = lab.dc_side
-        self.stage = self.dc.stage
+        self.dc = lab.dc_side  # None on an AC charger (ISO 15118-2 AC)
+        self.stage = self.dc.stage if self.dc is not None else None
         self.session_id = "00"
         self.precharge_v: float | None = None
         self.lax = "dc_accepts_wrong_parameter" in defects
@@ -94,8 +95,11 @@ class SeccSession:
             print(f"secc: connection ended ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
             return
         finally:
-            self.stage.stop(self.now())  # loss of communication: controlled shutdown
-            self.dc.ev_contactor(self.now(), False)
+            if self.dc is not None:
+                self.stage.stop(self.now())  # loss of communication: controlled shutdown
+                self.dc.ev_contactor(self.now(), False)
+            elif hasattr(self.lab.charger, "hlc"):
+                self.lab.charger.hlc(self.now(), authorized=False, power=False)
             self.writer.close()
 
     async def _sap(self, payload: bytes) -> bool:
@@ -106,7 +110,14 @@ class SeccSession:
             res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
             await self.send(exi.encode(res, exi.APP_PROTOCOL))
             return False
-        self.proto = APP_PROTOCOLS[chosen["ProtocolNamespace"]](self)
+        cls = APP_PROTOCOLS[chosen["ProtocolNamespace"]]
+        if self.dc is None:
+            if cls is not Iso2Secc:
+                res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
+                await self.send(exi.encode(res, exi.APP_PROTOCOL))
+                return False
+            cls = Iso2AcSecc
+        self.proto = cls(self)
         res = {"supportedAppProtocolRes": {"ResponseCode": "OK_SuccessfulNegotiation",
                                            "SchemaID": chosen["SchemaID"]}}
         await self.send(exi.encode(res, exi.APP_PROTOCOL))

@@ -42,6 +42,10 @@ class DinSecc:
         self.s = session
         self.ev_max_v = 500.0
 
+    @property
+    def st(self):
+        return self.s.stage
+
     # -- envelope --------------------------------------------------------------------------------------------
     def decode(self, payload_type: int, payload: bytes) -> dict:
         return exi.decode(payload, self.namespace)

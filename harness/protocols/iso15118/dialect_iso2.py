@@ -68,3 +68,8 @@ class Iso2Dialect(DinDialect):
 
     def evse_status(self, body: Body) -> Body:
         return body.get("DC_EVSEStatus") or body.get("AC_EVSEStatus") or {}
+
+    def stop_requested(self, body: Body) -> bool:
+        status = self.evse_status(body)
+        return status.get("EVSENotification") == "StopCharging" or status.get("EVSEStatusCode") in (
+            "EVSE_Shutdown", "EVSE_EmergencyShutdown", "EVSE_Malfunction")

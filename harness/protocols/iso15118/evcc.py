@@ -162,6 +162,9 @@ class Evcc:
         cpd = d.negotiate(self)
         self._limits = rec.evse_limits = d.evse_limits(cpd)
         rec.enter("parameters", self.t())
+        if getattr(d, "energy", "DC") == "AC":
+            self._ac(cpd)
+            return
         if self.cp is not None:
             self.cp("C")
         rec.enter("cable_check", self.t())
@@ -177,6 +180,27 @@ class Evcc:
         self._welding()
         if self.cp is not None:
             self.cp("B")
+        self._send("SessionStopReq", d.session_stop())
+        rec.enter("stopped", self.t())
+
+    def _ac(self, cpd: dict) -> None:
+        """ISO 15118-2 AC: PowerDelivery(Start), state C, the ChargingStatus loop, PowerDelivery(Stop), B."""
+        d, rec = self.dialect, self.record
+        d.start_power(self, cpd)
+        if self.cp is not None:
+            self.cp("C")
+        rec.enter("charging", self.t())
+        start = self.t()
+        while not self._stop.is_set():
+            res = self._send("ChargingStatusReq", {})
+            if d.stop_requested(res) or (self.stop_after_s is not None and self.t() - start >= self.stop_after_s):
+                break
+            self._stop.wait(self.timers.loop_real_s)
+        rec.enter("stopping", self.t())
+        self._send(d.power_delivery_req, d.power_delivery(self.battery, False, d.schedule_id(cpd)))
+        if self.cp is not None:
+            self.cp("B")
+        rec.enter("welding", self.t())
         self._send("SessionStopReq", d.session_stop())
         rec.enter("stopped", self.t())
 

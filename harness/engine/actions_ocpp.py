@@ -333,7 +333,7 @@ def csms_energy_begin(ctx: Context, step: CsmsEnergyBegin) -> None:
     _sync(analyzer)
     if start is None:
         raise StepError("the charger sent no energy register when asked (TriggerMessage MeterValues)")
-    svc.energy_start = start  # type: ignore[attr-defined]
+    svc.energy_start = start
 
 
 @action("csms.energy_check")
@@ -344,7 +344,7 @@ def csms_energy_check(ctx: Context, step: CsmsEnergyCheck) -> None:
     _sync(analyzer)
     end = _meter_wh(ctx, svc, ctx.number(step.timeout_s))
     reading = analyzer.read("wp", "sigma")
-    start = getattr(svc, "energy_start", None)
+    start, svc.energy_start = svc.energy_start, None
     name = step.name or "meter_error"
     if end is None or start is None or reading.value is None or reading.value <= 0:
         _record(ctx, judge(name, None, "%", ctx.limit(step.limit), nominal=0.0, t=round(ctx.t(), 6),

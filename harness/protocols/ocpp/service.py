@@ -39,6 +39,7 @@ class CsmsService:
         self.signing = "valid"
         self.variant = "valid"
         self.run_dir: Any = None
+        self.energy_start: float | None = None  # Wh, noted by csms.energy_begin
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self, run_dir: Any, resolve: Callable[[str], str]) -> None:

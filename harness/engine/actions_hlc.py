@@ -40,7 +40,7 @@ def _dialect(protocol: str, energy: str) -> Any:
         from ..protocols.iso15118.dialect_iso2 import Iso2Dialect
 
         return Iso2Dialect(energy)
-    if protocol == "iso15118-20" and energy in ("DC", "DC_BPT"):
+    if protocol == "iso15118-20" and energy in ("DC", "DC_BPT", "AC"):
         from ..protocols.iso15118.dialect_iso20 import Iso20Dialect
 
         return Iso20Dialect(energy)

@@ -48,6 +48,8 @@ DC_DEFECTS = (
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
+    _d("ac_hlc_no_power", "The AC charger with ISO 15118 never closes its contactor after PowerDelivery(Start).",
+       "iso15118-20:ISO20-AC-01"),
     _d("dc_tls_expired_cert", "The charger's TLS server certificate (SECC leaf) has expired.",
        "iso15118-2:ISO2-TLS-01"),
     _d("dc_tls_1_2_only", "The charger's TLS server refuses TLS 1.3, which ISO 15118-20 requires.",

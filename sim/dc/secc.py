@@ -23,14 +23,15 @@ from harness.protocols.iso15118.exi.schema import load_schema
 from . import frames
 from .secc_din import DinSecc
 from .secc_iso2 import Iso2Secc
-from .secc_iso2_ac import Iso2AcSecc
+from .secc_iso2_ac import Iso2AcSecc, Iso20AcSecc
 from .secc_iso20 import Iso20Secc
 
 SEQUENCE_TIMEOUT_S = 60.0
 LATE_CURRENT_DEMAND_S = 0.060
 LATE_CHARGE_LOOP_S = 0.300
 APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace: Iso2Secc,
-                                 Iso20Secc.namespace: Iso20Secc}
+                                 Iso20Secc.namespace: Iso20Secc, Iso20AcSecc.namespace: Iso20AcSecc}
+AC_PROTOCOLS: dict[type, type] = {Iso2Secc: Iso2AcSecc, Iso20AcSecc: Iso20AcSecc}  # on an AC charger
 
 
 class SeccSession:
@@ -111,13 +112,12 @@ class SeccSession:
             await self.send(exi.encode(res, exi.APP_PROTOCOL))
             return False
         cls = APP_PROTOCOLS[chosen["ProtocolNamespace"]]
-        if self.dc is None:
-            if cls is not Iso2Secc:
-                res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
-                await self.send(exi.encode(res, exi.APP_PROTOCOL))
-                return False
-            cls = Iso2AcSecc
-        self.proto = cls(self)
+        usable = AC_PROTOCOLS.get(cls) if self.dc is None else (None if cls is Iso20AcSecc else cls)
+        if usable is None:  # an AC protocol on a DC charger or the reverse
+            res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
+            await self.send(exi.encode(res, exi.APP_PROTOCOL))
+            return False
+        self.proto = usable(self)
         res = {"supportedAppProtocolRes": {"ResponseCode": "OK_SuccessfulNegotiation",
                                            "SchemaID": chosen["SchemaID"]}}
         await self.send(exi.encode(res, exi.APP_PROTOCOL))
@@ -190,7 +190,7 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
                 interface: str | None = None, pki_dir: Path | None = None) -> tuple[dict[str, str], Any]:
     """TCP server plus SDP responder; returns ({'sim://secc': 'host:port', 'sim://sdp': ...}, stop)."""
     # Grammar tables load lazily (about 2 s for all): load them before serving, so no answer pays for it
-    for ns in (exi.APP_PROTOCOL, exi.DIN, exi.ISO2, exi.ISO20_COMMON, exi.ISO20_DC):
+    for ns in (exi.APP_PROTOCOL, exi.DIN, exi.ISO2, exi.ISO20_COMMON, exi.ISO20_DC, exi.ISO20_AC):
         load_schema(ns)
     loop = asyncio.get_running_loop()
     sessions: set[asyncio.Task] = set()

@@ -76,21 +76,22 @@ class Iso20Secc(DinSecc):
 
     def failed(self, name: str, code: str) -> dict:
         res = name[:-3] + "Res"
-        extra = {
-            "SessionSetupRes": {"EVSEID": self.evse_id},
-            "AuthorizationSetupRes": {"AuthorizationServices": ["EIM"], "CertificateInstallationService": False,
-                                      "EIM_ASResAuthorizationMode": {}},
-            "AuthorizationRes": {"EVSEProcessing": "Finished"},
-            "ServiceDiscoveryRes": self.discovery(),
-            "ServiceDetailRes": self.detail(2),
-            "DC_ChargeParameterDiscoveryRes": self.cpd_mode(),
-            "ScheduleExchangeRes": {"EVSEProcessing": "Finished", **self.schedule()},
-            "DC_CableCheckRes": {"EVSEProcessing": "Finished"},
-            "DC_PreChargeRes": {"EVSEPresentVoltage": self.v()},
-            "DC_ChargeLoopRes": self.loop_res(),
-            "DC_WeldingDetectionRes": {"EVSEPresentVoltage": self.v()},
+        extra = {  # built lazily: an AC charger has no DC stage to read voltages from
+            "SessionSetupRes": lambda: {"EVSEID": self.evse_id},
+            "AuthorizationSetupRes": lambda: {"AuthorizationServices": ["EIM"],
+                                              "CertificateInstallationService": False,
+                                              "EIM_ASResAuthorizationMode": {}},
+            "AuthorizationRes": lambda: {"EVSEProcessing": "Finished"},
+            "ServiceDiscoveryRes": self.discovery,
+            "ServiceDetailRes": lambda: self.detail(2),
+            "DC_ChargeParameterDiscoveryRes": self.cpd_mode,
+            "ScheduleExchangeRes": lambda: {"EVSEProcessing": "Finished", **self.schedule()},
+            "DC_CableCheckRes": lambda: {"EVSEProcessing": "Finished"},
+            "DC_PreChargeRes": lambda: {"EVSEPresentVoltage": self.v()},
+            "DC_ChargeLoopRes": self.loop_res,
+            "DC_WeldingDetectionRes": lambda: {"EVSEPresentVoltage": self.v()},
         }
-        return {res: {"ResponseCode": code, **extra.get(res, {})}}
+        return {res: {"ResponseCode": code, **(extra[res]() if res in extra else {})}}
 
     def services(self) -> tuple[int, ...]:
         return (2,) if "dc_bpt_not_offered" in self.s.defects else SERVICES

@@ -51,6 +51,11 @@ class Iso2Dialect(DinDialect):
                                                    "ChargingComplete": not start}
         return body
 
+    ac_loop_req = "ChargingStatusReq"
+
+    def ac_loop(self, bat: Battery) -> Body:
+        return {}
+
     def session_stop(self) -> Body:
         return {"ChargingSession": "Terminate"}
 

@@ -18,6 +18,7 @@ from .values import num, pv
 SERVICE_DC = 2  # ISO 15118-20 Table 204 (service IDs): 2 DC, 6 DC_BPT; 3 WPT is never offered by a DC charger
 SERVICE_DC_BPT = 6
 SERVICE_WPT = 3
+SERVICE_AC = 1
 
 
 def rn(value: float) -> dict:
@@ -39,8 +40,12 @@ class Iso20Dialect(DinDialect):
     auth_req = "AuthorizationReq"
 
     def __init__(self, energy: str = "DC") -> None:
+        self.energy = "AC" if energy == "AC" else "DC"
         self.bpt = energy == "DC_BPT"
-        self.service = SERVICE_DC_BPT if self.bpt else SERVICE_DC
+        self.service = SERVICE_DC_BPT if self.bpt else SERVICE_AC if energy == "AC" else SERVICE_DC
+        if energy == "AC":  # -20 AC: its own schema (0x8003) and messages; no cable check, precharge, welding
+            self.sap = ("urn:iso:std:iso:15118:-20:AC", 1, 0)
+            self.cpd_req, self.loop_req = "AC_ChargeParameterDiscoveryReq", "AC_ChargeLoopReq"
         self.schedule_tuple = 1
 
     # -- framing ---------------------------------------------------------------------------------------------
@@ -58,20 +63,23 @@ class Iso20Dialect(DinDialect):
 
     @property
     def namespaces(self) -> tuple[str, ...]:
-        return (exi.ISO20_COMMON, exi.ISO20_DC)
+        return (exi.ISO20_COMMON, exi.ISO20_AC if self.energy == "AC" else exi.ISO20_DC)
 
     @staticmethod
     def _ns(name: str) -> str:
-        return exi.ISO20_DC if name.startswith("DC_") else exi.ISO20_COMMON
+        return exi.ISO20_DC if name.startswith("DC_") else exi.ISO20_AC if name.startswith("AC_") else \
+            exi.ISO20_COMMON
 
     def payload_type_for(self, name: str) -> int:
-        return v2gtp.ISO20_DC if name.startswith("DC_") else v2gtp.ISO20_MAIN
+        return v2gtp.ISO20_DC if name.startswith("DC_") else v2gtp.ISO20_AC if name.startswith("AC_") else \
+            v2gtp.ISO20_MAIN
 
     def encode(self, message: dict) -> bytes:
         return exi.encode(message, self._ns(next(iter(message))))
 
     def decode(self, data: bytes, payload_type: int | None = None) -> dict:
-        return exi.decode(data, exi.ISO20_DC if payload_type == v2gtp.ISO20_DC else exi.ISO20_COMMON)
+        ns = {v2gtp.ISO20_DC: exi.ISO20_DC, v2gtp.ISO20_AC: exi.ISO20_AC}.get(payload_type, exi.ISO20_COMMON)
+        return exi.decode(data, ns)
 
     # -- sequence ----------------------------------------------------------------------------------------------
     def negotiate(self, evcc: Any) -> Body:
@@ -109,6 +117,9 @@ class Iso20Dialect(DinDialect):
         return {"SelectedAuthorizationService": "EIM", "EIM_AReqAuthorizationMode": {}}
 
     def charge_parameters(self, bat: Battery, transfer: str = "DC") -> Body:
+        if self.energy == "AC":
+            return {"AC_CPDReqEnergyTransferMode": {"EVMaximumChargePower": rn(bat.max_power_w),
+                                                    "EVMinimumChargePower": rn(0)}}
         mode = {"EVMaximumChargePower": rn(bat.max_power_w), "EVMinimumChargePower": rn(0),
                 "EVMaximumChargeCurrent": rn(bat.max_current_a), "EVMinimumChargeCurrent": rn(0),
                 "EVMaximumVoltage": rn(bat.max_voltage_v), "EVMinimumVoltage": rn(bat.v_empty)}
@@ -144,6 +155,9 @@ class Iso20Dialect(DinDialect):
 
     def welding(self, bat: Battery) -> Body:
         return {"EVProcessing": "Ongoing"}
+
+    def ac_loop(self, bat: Battery) -> Body:
+        return {"MeterInfoRequested": False, "Scheduled_AC_CLReqControlMode": {"EVPresentActivePower": rn(0)}}
 
     def session_stop(self) -> Body:
         return {"ChargingSession": "Terminate"}

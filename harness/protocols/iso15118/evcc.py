@@ -184,7 +184,7 @@ class Evcc:
         rec.enter("stopped", self.t())
 
     def _ac(self, cpd: dict) -> None:
-        """ISO 15118-2 AC: PowerDelivery(Start), state C, the ChargingStatus loop, PowerDelivery(Stop), B."""
+        """AC (-2 and -20): PowerDelivery(Start), state C, the charge loop, PowerDelivery(Stop), state B."""
         d, rec = self.dialect, self.record
         d.start_power(self, cpd)
         if self.cp is not None:
@@ -192,7 +192,7 @@ class Evcc:
         rec.enter("charging", self.t())
         start = self.t()
         while not self._stop.is_set():
-            res = self._send("ChargingStatusReq", {})
+            res = self._send(getattr(d, "ac_loop_req", d.loop_req), d.ac_loop(self.battery))
             if d.stop_requested(res) or (self.stop_after_s is not None and self.t() - start >= self.stop_after_s):
                 break
             self._stop.wait(self.timers.loop_real_s)

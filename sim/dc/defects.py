@@ -46,6 +46,8 @@ DC_DEFECTS = (
        "din70121-dc:DIN-14"),
     _d("dc_ignores_emergency_stop", "The charger keeps delivering current when the EV reports an error "
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
+    _d("dc_ignores_bad_header", "A request with a wrong V2GTP protocol version is processed instead of ending "
+       "the connection.", "din70121-dc:DIN-16"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
     _d("ac_hlc_no_power", "The AC charger with ISO 15118 never closes its contactor after PowerDelivery(Start).",

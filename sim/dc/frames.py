@@ -22,10 +22,11 @@ def frame(payload_type: int, payload: bytes) -> bytes:
     return struct.pack(">BBHI", 1, 0xFE, payload_type, len(payload)) + payload
 
 
-async def read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def read_frame(reader: asyncio.StreamReader, lax: bool = False) -> tuple[int, bytes]:
+    """One V2GTP frame; FrameError on a wrong version (``lax``: the dc_ignores_bad_header defect)."""
     header = await reader.readexactly(8)
     version, inverse, ptype, length = struct.unpack(">BBHI", header)
-    if version != 1 or inverse != 0xFE:
+    if (version != 1 or inverse != 0xFE) and not lax:
         raise FrameError(f"V2GTP version {version:#04x}/{inverse:#04x}")
     if length > 1 << 20:
         raise FrameError(f"V2GTP length {length}")

@@ -53,7 +53,7 @@ class SeccSession:
 
     async def _next(self) -> tuple[int, bytes] | None:
         """The next frame, or None when the sequence timeout expired (checked on the virtual clock)."""
-        task = asyncio.ensure_future(frames.read_frame(self.reader))
+        task = asyncio.ensure_future(frames.read_frame(self.reader, "dc_ignores_bad_header" in self.defects))
         try:
             while True:
                 done, _ = await asyncio.wait({task}, timeout=0.02)

@@ -306,13 +306,15 @@ def hlc_compare(ctx: Context, step: HlcCompare) -> None:
     evcc = _session(ctx)
     limit = ctx.limit(step.limit)
     inst = ctx.bench.instrument(step.instrument)
+    seen = evcc.record.reports
     readings = [inst.read(step.quantity, step.element) for _ in range(step.average)]
     values = [r.value for r in readings if r.value is not None]
+    if step.reported in ("present_voltage", "present_current"):
+        # pair the reading with a report the charger made after it (a slow charger's last one may be stale)
+        deadline = time.monotonic() + 2.0
+        while evcc.record.reports <= seen and evcc.record.outcome is None and time.monotonic() < deadline:
+            time.sleep(0.002)
     reported = _reported(evcc, step.reported)
-    deadline = time.monotonic() + 2.0  # a first answer may still be on its way (a slow charger)
-    while reported is None and evcc.record.outcome is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-        reported = _reported(evcc, step.reported)
     item = ctx.bench.items[step.instrument]
     unit = "%" if step.relative else readings[0].unit
     value = None

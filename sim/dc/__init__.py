@@ -33,7 +33,7 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"),
                                     pki_dir=Path(tmp.name))
     served["sim://v2g-root"] = str(Path(tmp.name) / "good" / "v2g_root.pem")  # the EV's trust anchor
-    control = await asyncio.start_server(lambda r, w: _control(side.defects, r, w), "127.0.0.1", 0)
+    control = await asyncio.start_server(lambda r, w: _control(side, r, w), "127.0.0.1", 0)
     served["sim://dc-control"] = f"127.0.0.1:{control.sockets[0].getsockname()[1]}"
 
     async def stop() -> None:
@@ -44,8 +44,10 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     return served, stop
 
 
-async def _control(defects: set[str], reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """``{"defects": [names]}`` replaces the DC charger's defects (the defect matrix reuses one lab)."""
+async def _control(side: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """``{"defects": [names]}`` replaces the DC charger's defects and switches its output off, as a fresh
+    lab would start (the defect matrix reuses one lab)."""
+    defects = side.defects
     while line := await reader.readline():
         try:
             names = json.loads(line)["defects"]
@@ -54,6 +56,8 @@ async def _control(defects: set[str], reader: asyncio.StreamReader, writer: asyn
                 raise ValueError(f"not DC defects: {unknown}")
             defects.clear()
             defects.update(names)
+            side.stage.off(side.lab.now())
+            side.ev_contactor(side.lab.now(), False)
             reply: dict = {"ok": True, "defects": sorted(defects)}
         except Exception as exc:  # noqa: BLE001 - a bad control line must not stop the lab
             reply = {"error": str(exc)}

@@ -23,6 +23,9 @@ def _why_skip() -> str | None:
         return "no .venv-josev: run tools/josev_peer/setup.sh"
     if not shutil.which("java"):
         return "no JRE: Josev's EXI codec needs java"
+    for tool in ("unshare", "ip", "openssl"):
+        if not shutil.which(tool):
+            return f"{tool} is missing (util-linux / iproute2 / openssl)"
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
     if probe.returncode != 0 and os.geteuid() != 0:
         return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -16,6 +17,9 @@ PAIR = ["bash", str(ROOT / "tools" / "josev_peer" / "netns.sh"), "python", str(R
 
 
 def _namespaces() -> str | None:
+    for tool in ("unshare", "ip"):
+        if not shutil.which(tool):
+            return f"{tool} is missing (util-linux / iproute2)"
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
     if probe.returncode != 0 and os.geteuid() != 0:
         return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"

@@ -4,7 +4,14 @@
 # EXI codec), which is exactly what the peer needs; nothing else is installed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bash "$ROOT/tools/josev_bridge/setup.sh"
-command -v unshare >/dev/null || { echo "josev_peer/setup.sh: unshare (util-linux) is missing" >&2; exit 1; }
-command -v ip >/dev/null || { echo "josev_peer/setup.sh: ip (iproute2) is missing" >&2; exit 1; }
-echo "josev_peer/setup.sh: ready (.venv-josev; run tools/josev_peer/ev_vs_josev.sh or josev_ev_vs_sim.sh)" >&2
+# Never fails the CI run: a missing piece only makes the interop tests skip with the reason.
+bash "$ROOT/tools/josev_bridge/setup.sh" || echo "josev_peer/setup.sh: josev_bridge/setup.sh failed" >&2
+if ! command -v ip >/dev/null && [[ "$(id -u)" == "0" ]]; then
+    echo "josev_peer/setup.sh: installing iproute2 (ip) for the veth pair" >&2
+    (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null) || true
+fi
+for tool in unshare ip openssl java; do
+    command -v "$tool" >/dev/null || echo "josev_peer/setup.sh: $tool is missing; the Josev interop tests will skip" >&2
+done
+echo "josev_peer/setup.sh: done (.venv-josev; tools/josev_peer/ev_vs_josev.sh, josev_ev_vs_sim.sh)" >&2
+exit 0

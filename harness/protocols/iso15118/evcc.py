@@ -326,6 +326,7 @@ class Evcc:
             res = self._send(d.loop_req, body)
             now = self.t()
             rec.last_present_v, rec.last_present_a = d.present_voltage(res), d.present_current(res)
+            rec.reports += 1
             bat.charge(rec.last_present_v or 0.0, rec.last_present_a or 0.0, now - last)
             last = now
             if emergency:

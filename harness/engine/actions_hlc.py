@@ -249,6 +249,8 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
         return value, "s", f"phase {step.phase} did not complete ({rec.outcome or rec.phase})"
     if m == "closed_after_s":
         return rec.closed_after_s, "s", "the charger did not close the TCP connection"
+    if m == "charging_reached":
+        return (1.0 if rec.reached("charging") else 0.0), "1", ""
     if m == "session_completed":
         return (1.0 if rec.outcome == "completed" else 0.0), "1", ""
     if m == "sdp_security_tls":
@@ -306,13 +308,15 @@ def hlc_compare(ctx: Context, step: HlcCompare) -> None:
     evcc = _session(ctx)
     limit = ctx.limit(step.limit)
     inst = ctx.bench.instrument(step.instrument)
-    seen = evcc.record.reports
+    t_read = evcc.t()
     readings = [inst.read(step.quantity, step.element) for _ in range(step.average)]
     values = [r.value for r in readings if r.value is not None]
     if step.reported in ("present_voltage", "present_current"):
-        # pair the reading with a report the charger made after it (a slow charger's last one may be stale)
+        # pair the reading with a report the charger made for a request sent after it (a slow charger's
+        # last answer describes an older moment)
         deadline = time.monotonic() + 2.0
-        while evcc.record.reports <= seen and evcc.record.outcome is None and time.monotonic() < deadline:
+        while ((evcc.record.report_request_t or -1.0) < t_read and evcc.record.outcome is None
+               and time.monotonic() < deadline):
             time.sleep(0.002)
     reported = _reported(evcc, step.reported)
     item = ctx.bench.items[step.instrument]

@@ -81,7 +81,7 @@ class HlcCheck(StepBase):
     name: str = Name
     metric: Literal["response_time_max_ms", "response_time_median_ms", "failed_responses", "phase_duration_s",
                     "closed_after_s", "session_completed", "sdp_security_tls", "sdp_response_time_ms",
-                    "precharge_error_v", "tls_version"]
+                    "precharge_error_v", "tls_version", "charging_reached"]
     message: str | None = Field(default=None, description="request name for response-time metrics")
     phase: Phase | None = None
     limit: str

@@ -323,10 +323,11 @@ class Evcc:
             rec.last_target_a = current
             body = (d.current_demand(bat, current, ready=False, error="FAILED_EVRESSMalfunction") if emergency
                     else d.current_demand(bat, current))
+            asked = self.t()
             res = self._send(d.loop_req, body)
             now = self.t()
             rec.last_present_v, rec.last_present_a = d.present_voltage(res), d.present_current(res)
-            rec.reports += 1
+            rec.report_request_t = asked
             bat.charge(rec.last_present_v or 0.0, rec.last_present_a or 0.0, now - last)
             last = now
             if emergency:

@@ -54,7 +54,7 @@ class SessionRecord:
     last_present_v: float | None = None
     last_present_a: float | None = None
     last_target_a: float | None = None
-    reports: int = 0  # charge-loop answers received so far (a compare waits for one newer than its reading)
+    report_request_t: float | None = None  # virtual time the request behind the last loop answer was sent
     precharge_target_v: float | None = None
     precharge_present_v: float | None = None
     emergency_t: float | None = None  # virtual time the EV's error CurrentDemandReq was answered

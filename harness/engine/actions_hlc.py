@@ -216,6 +216,11 @@ def hlc_stop(ctx: Context, step: HlcStop) -> None:
         return
     svc = _service(ctx)
     evcc = _session(ctx)
+    if step.drop:
+        evcc.abort()  # the connection goes away without PowerDelivery(stop): a loss of communication
+        evcc.join(5.0)
+        ctx.rundir.event("hlc_dropped", t=round(ctx.t(), 6))
+        return
     evcc.request_stop(emergency=step.emergency)
     timeout = ctx.number(step.timeout_s)
     if step.wait:

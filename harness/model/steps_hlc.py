@@ -70,6 +70,7 @@ class HlcStop(StepBase):
     action: Literal["hlc.stop"]
     emergency: bool = False
     abort: bool = Field(default=False, description="drop the connection at once (teardown); no session: no-op")
+    drop: bool = Field(default=False, description="drop the TCP connection mid-session (a deliberate deviation)")
     wait: bool = True
     timeout_s: Number = 60.0
 

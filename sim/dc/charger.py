@@ -36,6 +36,12 @@ class SimulatedDcCharger(SimulatedAcCharger):
     def reevaluate(self, t: float) -> None:
         super().reevaluate(t)
         stage = getattr(self, "stage", None)
+        if stage is not None and self.ev_state not in ("C", "D"):
+            if stage.mode in ("cable_check", "precharge", "charge"):
+                stage.stop(t)  # the EV left state C/D (S2 opened, unplugged): no DC energy without it
+            side = getattr(self, "side", None)
+            if side is not None and side.bus.load_on:
+                side.ev_contactor(t, False)  # and the EV has opened its contactor
         if stage is not None and "dc_output_before_hlc" in self.defects and self.ev_state in ("B", "C", "D"):
             stage.leak(t)  # energises the shared pins on plug-in, before any DC mode was negotiated
 
@@ -49,8 +55,14 @@ class DcSide:
     lab: Any
     defects: set[str] = field(default_factory=set)
 
+    release_pending: bool = False  # the EV opens its contactor once the current has fallen
+
     def advance(self, t: float) -> None:
         self.stage.advance(t)
+        if self.release_pending and self.stage.i_out < 1.0:
+            self.release_pending = False
+            self.bus.load_on = False
+            self.stage.advance(t)
         self.lab.current_a = self.stage.i_out
 
     def voltage(self) -> float:
@@ -78,5 +90,6 @@ def attach(lab: Any, dut: Any) -> DcSide:
                                                     voltage_v=dut.nominal_voltage_v), events, defects)
     side = DcSide(DcPowerStage(ratings, lab.dc, defects), lab.dc, lab, defects)
     lab.charger.stage = side.stage
+    lab.charger.side = side
     lab.dc_side = side
     return side

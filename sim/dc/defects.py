@@ -9,7 +9,7 @@ from ..defects import Defect, register
 def _d(name: str, sentence: str, *tests: str) -> Defect:
     """A DIN test id also names the same check in the ISO 15118-2 and -20 DC suites (same number; -20 has no
     EV error code in its charge loop, so no number 15)."""
-    nums = [t.rsplit("-", 1)[1] for t in tests if t.startswith("din70121-dc:DIN-")]
+    nums = [t.rsplit("-", 1)[1] for t in tests if t.startswith("din70121-dc:DIN-") and int(t.rsplit("-", 1)[1]) <= 16]
     more = [f"iso15118-2:ISO2-DC-{n}" for n in nums] + [f"iso15118-20:ISO20-DC-{n}" for n in nums if n != "15"]
     return Defect(name, sentence, ", ".join([*tests, *more]))
 
@@ -48,6 +48,8 @@ DC_DEFECTS = (
        "(EVReady false, EVErrorCode set) in CurrentDemandReq.", "din70121-dc:DIN-15"),
     _d("dc_ignores_bad_header", "A request with a wrong V2GTP protocol version is processed instead of ending "
        "the connection.", "din70121-dc:DIN-16"),
+    _d("dc_ignores_connection_loss", "When the TCP connection drops during charging, the output keeps delivering "
+       "current.", "din70121-dc:DIN-18"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
     _d("ac_hlc_no_power", "The AC charger with ISO 15118 never closes its contactor after PowerDelivery(Start).",

@@ -96,9 +96,8 @@ class SeccSession:
             print(f"secc: connection ended ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
             return
         finally:
-            if self.dc is not None:
+            if self.dc is not None and "dc_ignores_connection_loss" not in self.defects:
                 self.stage.stop(self.now())  # loss of communication: controlled shutdown
-                self.dc.ev_contactor(self.now(), False)
             elif hasattr(self.lab.charger, "hlc"):
                 self.lab.charger.hlc(self.now(), authorized=False, power=False)
             self.writer.close()

@@ -185,6 +185,7 @@ class DinSecc:
         if name == "SessionStopReq":
             code = "FAILED" if "dc_wrong_response_code" in self.s.defects else "OK"
             st.off(t)
+            self.s.dc.ev_contactor(t, False)
             return {"ResponseCode": code}, set()
         raise KeyError(name)
 
@@ -195,6 +196,7 @@ class DinSecc:
             nxt = {"CurrentDemandReq"}
         else:
             st.stop(t)
+            self.s.dc.release_pending = True
             nxt = {"WeldingDetectionReq", "SessionStopReq"}
         return {"ResponseCode": "OK", "DC_EVSEStatus": self.status()}, nxt
 

@@ -161,6 +161,7 @@ class Iso20Secc(DinSecc):
                 self.s.dc.ev_contactor(t, True, self.s.precharge_v or st.v_out)
                 return ok, {"DC_ChargeLoopReq", "PowerDeliveryReq"}
             st.stop(t)
+            self.s.dc.release_pending = True
             return ok, {"DC_WeldingDetectionReq", "SessionStopReq"}
         if name == "DC_ChargeLoopReq":
             mode = body.get("BPT_Scheduled_DC_CLReqControlMode") or body.get("Scheduled_DC_CLReqControlMode") or {}
@@ -170,5 +171,6 @@ class Iso20Secc(DinSecc):
             return {**ok, "EVSEPresentVoltage": self.v()}, {"DC_WeldingDetectionReq", "SessionStopReq"}
         if name == "SessionStopReq":
             st.off(t)
+            self.s.dc.ev_contactor(t, False)
             return {"ResponseCode": "FAILED" if "dc_wrong_response_code" in self.s.defects else "OK"}, set()
         raise KeyError(name)

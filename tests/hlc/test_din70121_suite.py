@@ -24,7 +24,7 @@ def test_clean_run_passes(matrix) -> None:
     assert clean.status == "completed"
     bad = [(t.id, t.verdict, t.reason) for t in clean.tests if t.verdict is not Verdict.PASS]
     assert not bad
-    assert len(clean.tests) == 16
+    assert len(clean.tests) == 17
 
 
 def test_every_test_has_a_defect(matrix) -> None:

@@ -38,7 +38,7 @@ class SimulatedDcCharger(SimulatedAcCharger):
         stage = getattr(self, "stage", None)
         if stage is not None and self.ev_state not in ("C", "D"):
             if stage.mode in ("cable_check", "precharge", "charge"):
-                stage.stop(t)  # the EV left state C/D (S2 opened, unplugged): no DC energy without it
+                stage.stop(t, error=True)  # the EV left state C/D (S2 opened, unplugged): no DC energy without it
             side = getattr(self, "side", None)
             if side is not None and side.bus.load_on:
                 side.ev_contactor(t, False)  # and the EV has opened its contactor

@@ -97,7 +97,7 @@ class SeccSession:
             return
         finally:
             if self.dc is not None and "dc_ignores_connection_loss" not in self.defects:
-                self.stage.stop(self.now())  # loss of communication: controlled shutdown
+                self.stage.stop(self.now(), error=True)  # loss of communication: error shutdown
             elif hasattr(self.lab.charger, "hlc"):
                 self.lab.charger.hlc(self.now(), authorized=False, power=False)
             self.writer.close()

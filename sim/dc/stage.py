@@ -109,11 +109,12 @@ class DcPowerStage:
         self.mode, self.contactor = "charge", True
         self.v_target, self.i_target = min(target_v, r.max_voltage_v), i
 
-    def stop(self, t: float) -> None:
-        """Controlled shutdown: ramp the current down, then open the contactors."""
+    def stop(self, t: float, error: bool = False) -> None:
+        """Controlled shutdown (PowerDelivery stop), or an error shutdown (communication lost, EV left state
+        C): ramp the current down, then open the contactors."""
         self.advance(t)
         if self.mode not in ("off", "emergency"):
-            self.mode = "stopping"
+            self.mode = "shutdown" if error else "stopping"
             self.i_target = 0.0
 
     def emergency(self, t: float) -> None:
@@ -145,7 +146,7 @@ class DcPowerStage:
             rate = max(rate, STOP_RAMP_A_S) if self.mode == "charge" else rate
         ri = rate * dt
         self.i_lim += max(-ri, min(ri, self.i_target - self.i_lim))
-        if self.mode in ("stopping", "emergency") and self.i_lim <= 0.5 and self.i_out <= 0.5:
+        if self.mode in ("stopping", "shutdown", "emergency") and self.i_lim <= 0.5 and self.i_out <= 0.5:
             self.contactor = False
             self.mode = "off"
         bus = self.bus

@@ -7,8 +7,8 @@ from enum import Enum
 from pydantic import Field
 
 from .base import Strict
-from .dut_ocpp import OcppSection
 from .dut_hlc import DutHlc
+from .dut_ocpp import OcppSection
 
 
 class Connector(str, Enum):

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from ..base.errors import InstrumentError, InstrumentReplyError
 from ..base.instrument import Identity, Quantity, ScpiInstrument
+from ..base.integrator import ScpiIntegrator
 from ..base.roles import PowerAnalyzer
 
 CHANNELS = {"PW3390": 4, "PW6001": 6}
@@ -26,7 +27,7 @@ ESR_BITS = {0x20: '-100,"Command error"', 0x10: '-200,"Execution error"', 0x08: 
             0x04: '-400,"Query error"'}
 
 
-class HiokiPW(PowerAnalyzer, ScpiInstrument):
+class HiokiPW(ScpiIntegrator, PowerAnalyzer, ScpiInstrument):
     """A PW3390 (4 channels) or PW6001 (up to 6); elements are channels, 'sigma' the sum of 1-3."""
 
     QUANTITIES: ClassVar[dict[str, Quantity]] = {
@@ -105,16 +106,3 @@ class HiokiPW(PowerAnalyzer, ScpiInstrument):
 
     def update_interval_s(self) -> float:
         return 0.05
-
-    def integration_start(self) -> None:
-        self.send(":INTEGrate:STARt")
-
-    def integration_stop(self) -> None:
-        self.send(":INTEGrate:STOP")
-
-    def integration_reset(self) -> None:
-        self.send(":INTEGrate:RESet")
-
-    def safe_state(self) -> None:
-        """An analyzer drives nothing; stopping integration keeps the energy counters as evidence."""
-        self.send(":INTEGrate:STOP")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ..base.errors import InstrumentError, InstrumentReplyError
 from ..base.instrument import Identity, Quantity, ScpiInstrument
+from ..base.integrator import ScpiIntegrator
 from ..base.properties import control, strict_discrete_set
 from ..base.roles import PowerAnalyzer
 
@@ -25,7 +26,7 @@ FUNCTIONS = {"urms": "URMS", "irms": "IRMS", "p": "P", "s": "S", "q": "Q", "lamb
              "fi": "FI", "wp": "WP", "uthd": "UTHD", "ithd": "ITHD"}
 
 
-class YokogawaWT(PowerAnalyzer, ScpiInstrument):
+class YokogawaWT(ScpiIntegrator, PowerAnalyzer, ScpiInstrument):
     """A WT-series analyzer; elements 1..N and 'sigma' (the wiring unit's total)."""
 
     ERROR_QUERY = ":STATus:ERRor?"
@@ -152,16 +153,3 @@ class YokogawaWT(PowerAnalyzer, ScpiInstrument):
             return [float(f) for f in fields[2:]]
         except ValueError:
             raise InstrumentReplyError(self.name, f"cannot parse harmonic list {reply!r}") from None
-
-    def integration_start(self) -> None:
-        self.send(":INTEGrate:STARt")
-
-    def integration_stop(self) -> None:
-        self.send(":INTEGrate:STOP")
-
-    def integration_reset(self) -> None:
-        self.send(":INTEGrate:RESet")
-
-    def safe_state(self) -> None:
-        """An analyzer drives nothing; stopping integration keeps the energy counters as evidence."""
-        self.send(":INTEGrate:STOP")

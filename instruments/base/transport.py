@@ -7,6 +7,8 @@ that the driver writes exactly the recorded commands and feeds back the recorded
 
 from __future__ import annotations
 
+import select
+import socket
 import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -85,9 +87,20 @@ class VisaTransport:
         self._note("r", reply)
         return reply
 
+    def _peer_closed(self) -> bool:
+        """pyvisa-py reads an orderly close (EOF) as 'no data yet' and times out; look at the socket."""
+        try:
+            sock = self._res.visalib.sessions[self._res.session].interface
+            readable, _, _ = select.select([sock], [], [], 0)
+            return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+        except Exception:  # not a raw socket session (GPIB, USB...): no way to tell
+            return False
+
     def _map(self, exc: Exception, command: str) -> Exception:
         errors = self._pyvisa.errors
         if isinstance(exc, errors.VisaIOError) and exc.error_code == self._pyvisa.constants.StatusCode.error_timeout:
+            if self._peer_closed():
+                return InstrumentLost(self.name, f"the instrument closed the connection during {command!r}")
             return InstrumentTimeout(self.name, f"no reply to {command!r} within the timeout")
         return InstrumentLost(self.name, f"connection failed during {command!r}: {exc}")
 

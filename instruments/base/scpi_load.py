@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .errors import InstrumentError, InstrumentReplyError
+from .errors import InstrumentError
 from .instrument import Quantity, ScpiInstrument
+from .measure_chain import ChainedMeasurements
 from .properties import Validator, control, strict_range
 from .roles import DcLoad
 
@@ -17,7 +18,7 @@ LOAD_QUANTITIES: dict[str, Quantity] = {
 }
 
 
-class ScpiDcLoad(DcLoad, ScpiInstrument):
+class ScpiDcLoad(ChainedMeasurements, DcLoad, ScpiInstrument):
     QUANTITIES: ClassVar[dict[str, Quantity]] = LOAD_QUANTITIES
     # family command templates ({:g} takes the value); None: the family has no such command
     MODE_COMMAND: ClassVar[str | None] = None  # e.g. "MODE {}"
@@ -97,26 +98,6 @@ class ScpiDcLoad(DcLoad, ScpiInstrument):
     def parse_number(text: str) -> float:
         """A number, possibly followed by a unit (some families answer ``400.00 V``)."""
         return float(text.strip().split()[0])
-
-    def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
-        for q, _ in items:
-            if q not in self.MEASURE:
-                raise InstrumentError(self.name, f"has no quantity {q!r}: expected one of {', '.join(self.MEASURE)}")
-        reply = self.ask(";:".join(self.MEASURE[q] for q, _ in items))  # one message, one update
-        fields = reply.split(";")
-        if len(fields) != len(items):
-            raise InstrumentReplyError(self.name, f"asked for {len(items)} values, got {reply!r}")
-        try:
-            values = [self.parse_number(f) for f in fields]
-        except (ValueError, IndexError):
-            raise InstrumentReplyError(self.name, f"cannot parse {reply!r}") from None
-        return [self.check(q, v) for (q, _), v in zip(items, values, strict=True)]
-
-    def _read_raw(self, quantity: str, element: int | str | None) -> float:
-        return self.sample([(quantity, element)])[0]
-
-    def update_interval_s(self) -> float:
-        return self.UPDATE_INTERVAL_S
 
     def safe_state(self) -> None:
         """Input off: nothing is drawn from (or fed into) the charger's output."""

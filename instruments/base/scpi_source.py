@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .errors import InstrumentError, InstrumentReplyError
+from .errors import InstrumentError
 from .instrument import Quantity, ScpiInstrument
+from .measure_chain import ChainedMeasurements
 from .properties import Validator, control, strict_range
 from .roles import AcSource
 
@@ -18,7 +19,7 @@ SOURCE_QUANTITIES: dict[str, Quantity] = {
 }
 
 
-class ScpiAcSource(AcSource, ScpiInstrument):
+class ScpiAcSource(ChainedMeasurements, AcSource, ScpiInstrument):
     QUANTITIES: ClassVar[dict[str, Quantity]] = SOURCE_QUANTITIES
     VOLTAGE_COMMAND: ClassVar[str] = "VOLT {:g}"
     VOLTAGE_QUERY: ClassVar[str] = "VOLT?"
@@ -64,26 +65,6 @@ class ScpiAcSource(AcSource, ScpiInstrument):
         if not isinstance(order, int) or not 2 <= order <= self.MAX_HARMONIC_ORDER:
             raise InstrumentError(self.name, f"harmonic order {order!r} is outside 2..{self.MAX_HARMONIC_ORDER}")
         return order, self._checked(strict_range(0, 30), "harmonic percent", percent)
-
-    def sample(self, items: list[tuple[str, int | str | None]]) -> list[float]:
-        for q, _ in items:
-            if q not in self.MEASURE:
-                raise InstrumentError(self.name, f"has no quantity {q!r}: expected one of {', '.join(self.MEASURE)}")
-        reply = self.ask(";:".join(self.MEASURE[q] for q, _ in items))
-        fields = reply.split(";")
-        if len(fields) != len(items):
-            raise InstrumentReplyError(self.name, f"asked for {len(items)} values, got {reply!r}")
-        try:
-            values = [float(f) for f in fields]
-        except ValueError:
-            raise InstrumentReplyError(self.name, f"cannot parse {reply!r}") from None
-        return [self.check(q, v) for (q, _), v in zip(items, values, strict=True)]
-
-    def _read_raw(self, quantity: str, element: int | str | None) -> float:
-        return self.sample([(quantity, element)])[0]
-
-    def update_interval_s(self) -> float:
-        return self.UPDATE_INTERVAL_S
 
     def safe_state(self) -> None:
         """Output off: the charger's supply is disconnected (it must then open its contactor)."""

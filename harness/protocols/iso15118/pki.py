@@ -8,6 +8,7 @@ install. An ``expired`` SECC leaf lets a test show that the EV refuses it.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import ssl
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _cert(subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name
     start, end = (now - dt.timedelta(days=30), now - dt.timedelta(days=1)) if expired else (
         now - dt.timedelta(minutes=5), now + dt.timedelta(days=days))
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+               .serial_number(serial()).not_valid_before(start).not_valid_after(end)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len if ca else None), critical=True))
     usage = dict(digital_signature=not ca, content_commitment=False, key_encipherment=False,
                  data_encipherment=False, key_agreement=not ca, key_cert_sign=ca, crl_sign=ca,
@@ -40,8 +41,21 @@ def _cert(subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name
     return builder.sign(issuer_key, hashes.SHA256())
 
 
+def serial() -> int:
+    """A positive serial below 2**63: it travels as an EXI integer (X509SerialNumber in ListOfRootCertificateIDs),
+    and our decoder caps integers at 10 octets, so the 20-byte serials of cryptography's default would not fit."""
+    return secrets.randbelow(2**63 - 1) + 1
+
+
+def write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    """PKCS#8 PEM readable by the owner only (a throwaway test key, still never logged)."""
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    path.chmod(0o600)
+
+
 def generate(folder: Path) -> Path:
-    """Write root, sub-CAs, the SECC leaf and an expired twin of it (PEM) into ``folder``; returns it.
+    """Write root (with its key), sub-CAs, the SECC leaf and an expired twin of it (PEM) into ``folder``; returns it.
     Idempotent per folder."""
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "secc.pem").exists():
@@ -61,8 +75,8 @@ def generate(folder: Path) -> Path:
     expired = _cert(names["secc"], keys["secc"], names["cpo_sub2"], keys["cpo_sub2"], False, expired=True)
     for n, cert in certs.items():
         (folder / f"{n}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "secc.key").write_bytes(keys["secc"].private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    write_key(folder / "secc.key", keys["secc"])
+    write_key(folder / "v2g_root.key", keys["v2g_root"])  # issues the CPS chain for Plug & Charge (pki_contract)
     subs = b"".join(certs[n].public_bytes(serialization.Encoding.PEM) for n in ("cpo_sub2", "cpo_sub1"))
     (folder / "secc_chain.pem").write_bytes(certs["secc"].public_bytes(serialization.Encoding.PEM) + subs)
     (folder / "secc_expired_chain.pem").write_bytes(expired.public_bytes(serialization.Encoding.PEM) + subs)

@@ -136,7 +136,7 @@ def run(
         runner = Run(loaded, dut_profile, bench_cfg, out_dir, time_scale=scale, defects=defects,
                      resolve=lab.resolve if lab else (lambda a: a), on_event=_progress,
                      sources={"suite": str(suite), "dut": str(dut), "bench": str(bench)},
-                     virtual_lab={"pid": lab.pid} if lab else None)
+                     virtual_lab=lab.record() if lab else None)
         with runner:
             record = runner.run_all()
     except RunAborted:

@@ -78,6 +78,7 @@ class VirtualLab:
         self._energy_t = 0.0
         self.integrating = False
         self.faults: dict[str, str] = {}  # emulator name -> injected fault
+        self.notes: dict[str, str] = {}  # what the run record should know about this lab (ports file "notes")
         self.dc = DcBus()  # the DC side, used when the DUT is a DC charger
         self.dc_side = None  # set by sim.dc.charger.attach when the DUT profile's supply is DC
         self.grid = GridSide(self.ratings.voltage_v)  # the AC supply (an AC source emulator may drive it)

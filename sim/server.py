@@ -93,7 +93,7 @@ async def run(bench: BenchConfig, dut: DutProfile, defects: list[str], time_scal
         stoppers.append(stopper)
     control = await _control(lab, stop)
     addresses["control"] = f"127.0.0.1:{_sockname(control)}"
-    payload = json.dumps({"pid": os.getpid(), "addresses": addresses})
+    payload = json.dumps({"pid": os.getpid(), "addresses": addresses, "notes": lab.notes})
     if ports_file:
         tmp = ports_file.with_suffix(".tmp")
         tmp.write_text(payload)

@@ -1,22 +1,19 @@
 """Actions driving the EV side of high-level communication, and the engine service that owns the session.
 
 The session runs in its own thread; every instrument call stays on the engine's thread: when the session
-needs the pilot changed (B -> C before cable check, back to B at the end) it asks, and the waiting
-``hlc.*`` action performs the change through the bench's EV emulator.
+needs the pilot changed (B -> C before cable check, back to B at the end) or the battery emulator switched
+(harness.engine.ev_bench), it submits a bench request, which the engine performs while it waits.
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from instruments.base.roles import EvEmulator
 
 from ..analysis import judge
 from ..model import BenchConfig, DutProfile, Limit
@@ -26,9 +23,8 @@ from ..protocols.iso15118.evcc import Evcc, Target
 from ..protocols.iso15118.session import Deviation, Exchange
 from .actions import _record, action
 from .context import Context, StepError
+from .ev_bench import EvBench
 from .services import SERVICE_FACTORIES
-
-CP_WAIT_S = 3.0
 
 
 def _dialect(protocol: str, energy: str) -> Any:
@@ -55,16 +51,16 @@ class HlcService:
     def __init__(self, dut: DutProfile, bench: BenchConfig):
         self.dut, self.bench = dut, bench
         self.evcc: Evcc | None = None
-        self.cp_requests: queue.Queue[tuple[str, threading.Event]] = queue.Queue()
+        self.ev: EvBench | None = None  # the session's pilot and battery emulator requests
         self.run_dir: Any = None
         self.resolve: Callable[[str], str] = lambda a: a
         self._trace_lock = threading.Lock()
-        self.ev_name = next((i.name for i in bench.instruments if i.role == "ev_emulator"), None)
 
     def start(self, run_dir: Any, resolve: Callable[[str], str]) -> None:
         self.run_dir, self.resolve = run_dir, resolve
 
     def safe_state(self) -> None:
+        """Any thread (the watchdog's too): drop the connection; the session's bench requests are abandoned."""
         if self.evcc is not None:
             self.evcc.abort()
             self.evcc.join(5.0)
@@ -88,28 +84,16 @@ class HlcService:
             return Target(interface=hlc.interface, tls=tls)
         raise StepError("the DUT profile's hlc section gives neither sdp nor interface")
 
-    def cp(self, state: str) -> None:
-        """Called from the session thread: ask the engine thread to set the pilot state, wait for it."""
-        if self.ev_name is None:
-            return
-        done = threading.Event()
-        self.cp_requests.put((state, done))
-        done.wait(CP_WAIT_S)
-
     def pump(self, ctx: Context) -> None:
-        """Engine thread: carry out pending pilot changes."""
-        while True:
-            try:
-                state, done = self.cp_requests.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                inst = ctx.bench.instrument(self.ev_name)
-                if isinstance(inst, EvEmulator):
-                    inst.set_state(state)
-                    ctx.rundir.event("hlc_cp", state=state, t=round(ctx.t(), 6))
-            finally:
-                done.set()
+        """Engine thread: carry out the session's pending bench requests."""
+        ctx.bench.requests.pump()
+
+    def end_session(self, ctx: Context) -> None:
+        """Engine thread: abort the session, forget its requests, open the EV's contactor (battery emulator)."""
+        self.safe_state()
+        ctx.bench.requests.cancel_all("the HLC session was aborted")
+        if self.ev is not None:
+            self.ev.off()
 
     def trace(self, ex: Exchange) -> None:
         if self.run_dir is None:
@@ -171,19 +155,40 @@ def _battery(ctx: Context, step: HlcStart) -> Battery:
     return bat
 
 
+def _wallet(svc: HlcService) -> Any:
+    """The EV's Plug & Charge material from the DUT profile's hlc.contract_pki folder."""
+    folder = svc.dut.hlc.contract_pki
+    if not folder:
+        raise StepError("payment: PnC needs hlc.contract_pki in the DUT profile (the EV's contract material)")
+    from ..protocols.iso15118.pnc import Wallet
+
+    try:
+        return Wallet.load(Path(svc.resolve(folder)))
+    except (OSError, ValueError) as exc:
+        raise StepError(f"hlc.contract_pki {folder}: {exc}") from None
+
+
 @action("hlc.start")
 def hlc_start(ctx: Context, step: HlcStart) -> None:
     svc = _service(ctx)
-    svc.safe_state()
+    svc.end_session(ctx)
     dev = None
     if step.deviation is not None:
         dev = Deviation(**step.deviation.model_dump())
     dialect = _dialect(step.protocol, step.energy)
+    _check_direction(dialect, ctx.number(step.target_current_a))
     dialect.preload()
+    if step.payment == "PnC":
+        dialect.use_pnc(_wallet(svc), install=step.install_contract)
     tls = ("1.3" if step.protocol == "iso15118-20" else "1.2") if step.tls else None
-    evcc = Evcc(dialect, _battery(ctx, step), svc.target(tls), ctx.clock,
-                deviation=dev, cp=svc.cp if svc.ev_name else None, on_exchange=svc.trace,
+    battery = _battery(ctx, step)
+    evcc = Evcc(dialect, battery, svc.target(tls), ctx.clock, on_exchange=svc.trace, deviation=dev,
                 stop_after_s=ctx.number(step.stop_after_s) if step.stop_after_s is not None else None)
+    ev = EvBench(ctx, battery, evcc.timers.stop_current_a, evcc.timers.contactor_open_s)
+    ev.cancelled = evcc.aborted
+    evcc.cp = ev.cp if ev.ev_name else None
+    evcc.ev_battery = ev.battery if ev.emulator else None
+    svc.ev = ev
     if step.wait_for == "pre_charged":
         evcc.hold_precharge.set()
     svc.evcc = evcc
@@ -200,9 +205,18 @@ def hlc_wait(ctx: Context, step: HlcWait) -> None:
     _wait(ctx, svc, step.phase, ctx.number(step.timeout_s))
 
 
+def _check_direction(dialect: Any, current_a: float) -> None:
+    """A negative target (discharge) only makes sense in a bidirectional session: say so, do not clamp it."""
+    if current_a < 0 and not getattr(dialect, "bpt", False):
+        raise StepError(f"target current {current_a:g} A asks to discharge: start the session with energy: DC_BPT")
+
+
 @action("hlc.set_target")
 def hlc_set_target(ctx: Context, step: HlcSetTarget) -> None:
-    _session(ctx).battery.target_current_a = ctx.number(step.current_a)
+    evcc = _session(ctx)
+    current = ctx.number(step.current_a)
+    _check_direction(evcc.dialect, current)
+    evcc.battery.target_current_a = current
 
 
 @action("hlc.stop")
@@ -211,8 +225,7 @@ def hlc_stop(ctx: Context, step: HlcStop) -> None:
         svc = ctx.bench.services.get("hlc")
         if not isinstance(svc, HlcService):
             return  # nothing to end: an AC profile without HLC in a shared suite
-        svc.safe_state()
-        svc.pump(ctx)
+        svc.end_session(ctx)
         return
     svc = _service(ctx)
     evcc = _session(ctx)
@@ -268,6 +281,16 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
         version = rec.sdp.get("tls")
         return ({"TLSv1.2": 1.2, "TLSv1.3": 1.3}.get(version) if version else None), "1", \
             f"no TLS session ({rec.outcome})"
+    if m == "contract_offered":
+        ex = next((e for e in rec.of("ServiceDiscoveryReq") if e.body), None)
+        if ex is None:
+            return None, "1", f"no ServiceDiscoveryRes ({rec.outcome or rec.phase})"
+        return float("Contract" in ((ex.body.get("PaymentOptionList") or {}).get("PaymentOption") or [])), "1", ""
+    if m in ("contract_installed", "pnc_authorized"):
+        return float(bool(rec.pnc.get("installed" if m == "contract_installed" else "authorized"))), "1", ""
+    if m == "gen_challenge_bytes":
+        n = rec.pnc.get("challenge_bytes")
+        return (None if n is None else float(n)), "1", f"no PaymentDetailsRes ({rec.outcome or rec.phase})"
     if m == "precharge_error_v":
         if rec.precharge_present_v is None or rec.precharge_target_v is None:
             return None, "V", "no PreChargeRes"
@@ -284,7 +307,8 @@ def hlc_check(ctx: Context, step: HlcCheck) -> None:
               missing_reason=missing or "no value")
     if m.reason is None and step.metric == "session_completed" and value != 1.0:
         m.reason = f"session outcome: {evcc.record.outcome}"
-    elif m.verdict.value != "PASS" and step.metric in ("session_completed", "failed_responses"):
+    elif m.verdict.value != "PASS" and step.metric in ("session_completed", "failed_responses", "contract_installed",
+                                                       "pnc_authorized"):
         bad = [f"{e.response} {e.code}" for e in evcc.record.failed()]
         m.reason = f"{m.reason}; outcome: {evcc.record.outcome}; failed: {', '.join(bad) or 'none'}"
     _record(ctx, m)
@@ -302,8 +326,20 @@ def hlc_expect_code(ctx: Context, step: HlcExpectCode) -> None:
     _record(ctx, m)
 
 
+def _discharge_limit(evcc: Evcc) -> float | None:
+    """Where a charger that keeps its declared discharge limits settles when the EV asks for more: minus the
+    smaller of EVSEMaximumDischargeCurrent and EVSEMaximumDischargePower at the reported voltage."""
+    lim, v = evcc.record.evse_limits, evcc.record.last_present_v
+    current, power = lim.get("max_discharge_current_a"), lim.get("max_discharge_power_w")
+    if current is None or power is None or not v:
+        return None
+    return -min(current, power / abs(v))
+
+
 def _reported(evcc: Evcc, what: str) -> float | None:
     rec = evcc.record
+    if what == "discharge_limit":
+        return _discharge_limit(evcc)
     return {"present_voltage": rec.last_present_v, "present_current": rec.last_present_a,
             "target_current": rec.last_target_a, "precharge_target": rec.precharge_target_v}[what]
 
@@ -316,7 +352,7 @@ def hlc_compare(ctx: Context, step: HlcCompare) -> None:
     t_read = evcc.t()
     readings = [inst.read(step.quantity, step.element) for _ in range(step.average)]
     values = [r.value for r in readings if r.value is not None]
-    if step.reported in ("present_voltage", "present_current"):
+    if step.reported in ("present_voltage", "present_current", "discharge_limit"):
         # pair the reading with a report the charger made for a request sent after it (a slow charger's
         # last answer describes an older moment)
         deadline = time.monotonic() + 2.0
@@ -331,9 +367,9 @@ def hlc_compare(ctx: Context, step: HlcCompare) -> None:
     if values and reported is not None:
         measured = sum(values) / len(values)
         value = reported - measured
-        if step.relative:
-            value = 100.0 * value / measured if measured else None
-            uncertainty = 100.0 * uncertainty / measured if measured else 0.0
+        if step.relative:  # in % of the measured magnitude: a discharge current is negative
+            value = 100.0 * value / abs(measured) if measured else None
+            uncertainty = 100.0 * uncertainty / abs(measured) if measured else 0.0
     if step.declared_tolerance:
         declared = evcc.record.evse_limits.get("current_tolerance_a")
         if declared is None:

@@ -13,6 +13,7 @@ from instruments.base.instrument import Instrument
 
 from ..model import BenchConfig, DutProfile, InstrumentConfig, InstrumentRecord, SafeStateRecord
 from ..protocols.dut_control import DutControlError, ModbusDutControl
+from .bench_requests import BenchRequests
 from .rundir import utc_now
 from .services import SERVICE_FACTORIES, Service
 
@@ -43,6 +44,7 @@ class Bench:
         self.items = {c.name: BoundInstrument(c, resolve(c.address)) for c in config.instruments}
         self.dut_control: ModbusDutControl | None = None
         self.services: dict[str, Service] = {}
+        self.requests = BenchRequests()  # instrument calls other threads ask the engine thread to make
 
     def open(self, listener: Callable[[str, str, str, float], None] | None = None) -> None:
         for item in self.items.values():

@@ -79,8 +79,11 @@ class Run:
         self.on_event(kind, **fields)
 
     def _check_abort(self) -> None:
+        """Called by every clock sleep: stop if the run must stop; else serve the bench requests of services."""
         if self.safety.abort_reason is not None and not self.safety._cleaning:
             raise RunAborted(self.safety.abort_reason)
+        if not self.safety._cleaning:
+            self.bench.requests.pump()
 
     def _trace(self, name: str, direction: str, text: str, t: float) -> None:
         with open(self.rundir.path / "traces" / f"{name}.scpi.log", "a", encoding="utf-8") as fh:
@@ -133,6 +136,7 @@ class Run:
             self.safety.__exit__(None, None, None)
 
     def open(self) -> None:
+        self.bench.requests.bind()
         self._event("run_started", run_id=self.record.run_id, suite=self.suite.id, dut=self.dut.id,
                     bench=self.bench_config.id)
         self.rundir.write_record(self.record)

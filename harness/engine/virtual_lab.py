@@ -46,6 +46,11 @@ class VirtualLabProcess:
         info = json.loads(ports.read_text())
         self.pid: int = info["pid"]
         self.addresses: dict[str, str] = info["addresses"]
+        self.notes: dict[str, str] = info.get("notes", {})  # e.g. who plays the EV battery
+
+    def record(self) -> dict:
+        """What the run record's ``virtual_lab`` section should say about this lab."""
+        return {"pid": self.pid, **({"notes": self.notes} if self.notes else {})}
 
     def output(self) -> str:
         self._log.seek(0)

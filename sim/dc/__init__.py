@@ -28,11 +28,12 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     from .charger import attach
     from .secc import start
 
-    side = attach(lab, dut)
+    side = attach(lab, dut, bench)
     tmp = tempfile.TemporaryDirectory(prefix="chargebench-v2g-pki-")
     served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"),
                                     pki_dir=Path(tmp.name))
     served["sim://v2g-root"] = str(Path(tmp.name) / "good" / "v2g_root.pem")  # the EV's trust anchor
+    served["sim://v2g-pki"] = str(Path(tmp.name) / "pnc" / "ev")  # the EV's contract, OEM and V2G root material
     control = await asyncio.start_server(lambda r, w: _control(side, r, w), "127.0.0.1", 0)
     served["sim://dc-control"] = f"127.0.0.1:{control.sockets[0].getsockname()[1]}"
 

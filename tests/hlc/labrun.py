@@ -20,6 +20,7 @@ from sim.defects import all_defects
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "profiles" / "bench" / "sim.yaml"
+DC_BENCH = ROOT / "profiles" / "bench" / "sim_dc.yaml"  # with the battery emulator the EV's model drives
 SUITES = ROOT / "suites"
 DUTS = ROOT / "profiles" / "dut"
 SCALE = 25.0
@@ -27,22 +28,22 @@ FULL = os.environ.get("CHARGEBENCH_FULL_MATRIX") == "1"  # every defect against 
 
 
 def _run(lab: VirtualLabProcess, suite: Path, dut: Path, defects: list[str], only: set[str] | None,
-         scale: float = SCALE) -> RunRecord:
+         scale: float = SCALE, bench: Path = BENCH) -> RunRecord:
     loaded = load_suite(suite)
     if only is not None:
         loaded.suite.tests = [t for t in loaded.suite.tests if t.id in only]
     with tempfile.TemporaryDirectory(prefix="hlc-run-") as tmp:
-        run = Run(loaded, load(dut, DutProfile), load(BENCH, BenchConfig), Path(tmp), time_scale=scale,
-                  defects=defects, resolve=lab.resolve)
+        run = Run(loaded, load(dut, DutProfile), load(bench, BenchConfig), Path(tmp), time_scale=scale,
+                  defects=defects, resolve=lab.resolve, virtual_lab=lab.record())
         with run:
             return run.run_all()
 
 
 def run_suite(suite: Path, dut: Path, defects: list[str] | None = None, scale: float = SCALE,
-              only: set[str] | None = None) -> RunRecord:
+              only: set[str] | None = None, bench: Path = BENCH) -> RunRecord:
     """A fresh lab started with ``defects`` (as ``chargebench run --defect`` does)."""
-    with VirtualLabProcess(BENCH, dut, defects or [], scale) as lab:
-        return _run(lab, suite, dut, defects or [], only, scale)
+    with VirtualLabProcess(bench, dut, defects or [], scale) as lab:
+        return _run(lab, suite, dut, defects or [], only, scale, bench)
 
 
 def set_dc_defects(lab: VirtualLabProcess, names: list[str]) -> None:
@@ -92,10 +93,10 @@ def dc_targets(suite_id: str) -> dict[str, str]:
 def run_matrix(suite: Path, dut: Path, targets: dict[str, str], canaries: set[str]) -> dict[str, RunRecord]:
     """Clean run of the whole suite (key ''), then each defect against its target test plus canaries."""
     out = {}
-    with VirtualLabProcess(BENCH, dut, [], SCALE) as lab:
-        out[""] = _run(lab, suite, dut, [], None)
+    with VirtualLabProcess(DC_BENCH, dut, [], SCALE) as lab:
+        out[""] = _run(lab, suite, dut, [], None, bench=DC_BENCH)
         for defect, target in targets.items():
             set_dc_defects(lab, [defect])
-            out[defect] = _run(lab, suite, dut, [defect], None if FULL else canaries | {target})
+            out[defect] = _run(lab, suite, dut, [defect], None if FULL else canaries | {target}, bench=DC_BENCH)
         set_dc_defects(lab, [])
     return out

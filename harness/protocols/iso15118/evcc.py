@@ -50,6 +50,7 @@ class Timers:
     precharge_tolerance_v: float = 20.0
     precharge_current_a: float = 2.0
     stop_current_a: float = 5.0  # the EV opens its contactor below this after PowerDelivery(stop)
+    contactor_open_s: float = 30.0  # ... or after this long (virtual) if the current does not fall
     welding_done_v: float = 60.0
 
 
@@ -72,6 +73,8 @@ class Evcc:
     cp: Callable[[str], None] | None = None  # set the EV's pilot state (B/C) through the EV emulator
     on_exchange: Callable[[Exchange], None] | None = None
     stop_after_s: float | None = None  # virtual seconds of charge loop before the EV stops by itself
+    # the bench's battery emulator follows the EV's contactor and battery: prepare/close/track/open
+    ev_battery: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         self.record = SessionRecord(self.dialect.name)
@@ -101,6 +104,9 @@ class Evcc:
         if self.conn is not None:
             self.conn.close()
 
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
     def join(self, timeout_s: float) -> bool:
         self._thread.join(timeout_s)
         return not self._thread.is_alive()
@@ -120,11 +126,19 @@ class Evcc:
         finally:
             if self.conn is not None:
                 self.conn.close()
+            try:
+                self._battery("open")  # the session ended otherwise than by PowerDelivery(stop): EV contactor open
+            except Exception:  # noqa: BLE001 - the bench's safe state covers a lost emulator
+                pass
             if self.cp is not None and self.record.reached("cable_check") and not self._abort.is_set():
                 try:
                     self.cp("B")
                 except Exception:  # noqa: BLE001 - the bench's safe state covers a lost emulator
                     pass
+
+    def _battery(self, what: str) -> None:
+        if self.ev_battery is not None and not self._abort.is_set():
+            self.ev_battery(what)
 
     def _fault(self, why: str) -> SessionEnd:
         self.record.charger_fault = self.record.charger_fault or why
@@ -167,16 +181,19 @@ class Evcc:
             return
         if self.cp is not None:
             self.cp("C")
+        self._battery("prepare")
         rec.enter("cable_check", self.t())
         self._until_finished(d.cable_check_req, lambda: d.cable_check(bat), tm.cable_check_s)
         rec.enter("pre_charge", self.t())
         self._pre_charge()
         d.start_power(self, cpd)
+        self._battery("close")
         rec.enter("charging", self.t())
         self._charge_loop()
         rec.enter("stopping", self.t())
         self._send(d.power_delivery_req, d.power_delivery(bat, False, d.schedule_id(cpd)))
         rec.enter("welding", self.t())
+        self._battery("open")
         self._welding()
         if self.cp is not None:
             self.cp("B")
@@ -319,6 +336,9 @@ class Evcc:
         start = last = self.t()
         while not self._stop.is_set() or self._emergency.is_set():
             emergency = self._emergency.is_set()
+            if emergency and rec.emergency_t is None and getattr(d, "emergency_via_pilot", False) and self.cp:
+                self.cp("B")  # ISO 15118-20: no EVErrorCode in the loop, the EV opens S2 (IEC 61851-23 CC.3.5)
+                self._mark_emergency(self.t())
             current = 0.0 if emergency else bat.request_current()
             rec.last_target_a = current
             body = (d.current_demand(bat, current, ready=False, error="FAILED_EVRESSMalfunction") if emergency
@@ -330,11 +350,10 @@ class Evcc:
             rec.report_request_t = asked
             bat.charge(rec.last_present_v or 0.0, rec.last_present_a or 0.0, now - last)
             last = now
+            self._battery("track")
             if emergency:
                 if rec.emergency_t is None:
-                    with rec.changed:
-                        rec.emergency_t = now
-                        rec.changed.notify_all()
+                    self._mark_emergency(now)
                 if now - rec.emergency_t >= self.timers.emergency_hold_s:
                     raise SessionEnd("emergency stop by the EV")
                 time.sleep(self.timers.loop_real_s)
@@ -344,6 +363,12 @@ class Evcc:
             if self.stop_after_s is not None and now - start >= self.stop_after_s:
                 return
             self._stop.wait(self.timers.loop_real_s)
+
+    def _mark_emergency(self, t: float) -> None:
+        rec = self.record
+        with rec.changed:
+            rec.emergency_t = t
+            rec.changed.notify_all()
 
     def _welding(self) -> None:
         d, bat, tm = self.dialect, self.battery, self.timers

@@ -94,6 +94,7 @@ class Bench:
     def safe_all(self) -> list[SafeStateRecord]:
         """Every instrument to its safe state; a failure on one never stops the others. Also restores the
         charger's offer so the next run starts from its rating."""
+        self.requests.cancel_all("safe state")
         results = []
         for name, item in self.items.items():
             if item.driver is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import platform
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from .rundir import RunDir, utc_now
 from .safety import RunAborted, Safety
 
 STEP_MARGIN_S = 30.0  # real seconds a step may take beyond the virtual time it waits for
+SERVICE_EMERGENCY_S = 6.0  # real seconds the watchdog gives each service's safe_state()
 
 OnEvent = Callable[..., None]
 
@@ -90,9 +92,11 @@ class Run:
             fh.write(f"{t:.6f} {'>' if direction == 'w' else '<'} {text}\n")
 
     def _emergency(self) -> list[SafeStateRecord]:
-        """The watchdog's path: a copy of each driver on a fresh connection, so a hung session cannot block
-        it and no connect-time set-up is sent before the safe state."""
-        records = []
+        """The watchdog's path: services first (ending the HLC session drops its connection, so the charger
+        must shut down even when the instrument that hangs is the one that would have stopped it), then a
+        copy of each driver on a fresh connection, so a hung session cannot block it and no connect-time
+        set-up is sent before the safe state."""
+        records = self._emergency_services()
         for item in self.bench.items.values():
             cfg = item.config
             if item.driver is None:
@@ -110,6 +114,28 @@ class Run:
             except Exception as exc:  # keep going: the next instrument must still be made safe
                 records.append(SafeStateRecord(instrument=cfg.name, ok=False, error=str(exc), at=utc_now()))
         self.rundir.event("emergency_safe_state", results=[r.model_dump() for r in records])
+        return records
+
+    def _emergency_services(self) -> list[SafeStateRecord]:
+        """Each service's safe_state() on its own thread, bounded: the watchdog must go on to the instruments
+        whatever a service does. Services' safe_state() is callable from any thread (services.py)."""
+        self.bench.requests.cancel_all("emergency safe state")
+        records = []
+        for name, service in list(self.bench.services.items()):
+            failure: list[str] = []
+
+            def make_safe(svc: Any = service, out: list[str] = failure) -> None:
+                try:
+                    svc.safe_state()
+                except Exception as exc:  # noqa: BLE001 - recorded, the next service still runs
+                    out.append(f"{type(exc).__name__}: {exc}")
+
+            worker = threading.Thread(target=make_safe, name=f"chargebench-emergency-{name}", daemon=True)
+            worker.start()
+            worker.join(SERVICE_EMERGENCY_S)
+            error = failure[0] if failure else (
+                f"safe_state still running after {SERVICE_EMERGENCY_S:g} s" if worker.is_alive() else None)
+            records.append(SafeStateRecord(instrument=name, ok=error is None, error=error, at=utc_now()))
         return records
 
     # -- life cycle ------------------------------------------------------------------------------------------

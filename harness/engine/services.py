@@ -20,7 +20,8 @@ class Service(Protocol):
         """Begin serving; ``run_dir`` has ``event()`` and ``path`` (traces go under ``path / 'traces'``)."""
 
     def safe_state(self) -> None:
-        """Stop anything that could keep energy flowing (e.g. end an HLC session). Idempotent."""
+        """Stop anything that could keep energy flowing (e.g. end an HLC session). Idempotent, bounded in time,
+        and callable from any thread: the watchdog's emergency path calls it too. No instrument calls here."""
 
     def stop(self) -> None: ...
 

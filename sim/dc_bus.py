@@ -3,6 +3,11 @@
 The simulated DC charger sets what it can deliver (voltage and current limits, output on/off); the DC
 load or battery emulator sets what it draws (mode and setpoint); ``operating_point`` resolves both into
 the voltage and current that flow, which the power analyzer and meters then measure.
+
+Reverse flow (bidirectional DC, ISO 15118-20 DC_BPT): a charger that discharges the battery sinks current
+(``sink_current_a``) and the current comes out negative, the sign ISO 15118-20 uses for power from the EV to
+the EVSE. Only a source on the load side can be discharged (BATT, or CV as a battery stand-in); an electronic
+load in CC/CR/CP has nothing to give.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ class DcBus:
     output_on: bool = False
     source_voltage_v: float = 0.0  # voltage target in CV, or open-circuit voltage
     source_current_limit_a: float = 0.0
+    sink_current_a: float = 0.0  # discharge: current the charger draws from the load side (magnitude)
+    sink_min_voltage_v: float = 0.0  # discharge: the charger stops sinking at this bus voltage
     # load side (set by the DC load or battery emulator)
     load_on: bool = False
     load_mode: str = "CC"  # CC, CV, CP, CR, BATT
@@ -24,7 +31,7 @@ class DcBus:
     battery_resistance_ohm: float = 0.05
 
     def operating_point(self) -> tuple[float, float]:
-        """(voltage V, current A) flowing from the charger into the load right now."""
+        """(voltage V, current A) flowing from the charger into the load right now (negative: discharge)."""
         if not self.output_on:
             v = self.battery_voltage_v if (self.load_on and self.load_mode == "BATT") else 0.0
             return v, 0.0
@@ -42,6 +49,9 @@ class DcBus:
             return vs, i
         if self.load_mode in ("CV", "BATT"):
             v0 = self.load_setpoint if self.load_mode == "CV" else self.battery_voltage_v
+            if self.sink_current_a > 0:
+                i = min(self.sink_current_a, max((v0 - self.sink_min_voltage_v) / self.battery_resistance_ohm, 0.0))
+                return v0 - i * self.battery_resistance_ohm, -i
             if vs <= v0:
                 return v0, 0.0
             i = min((vs - v0) / self.battery_resistance_ohm, ilim)

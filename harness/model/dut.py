@@ -70,4 +70,6 @@ class DutProfile(Strict):
         flags.add(f"phases:{self.phases}")
         if self.control is not None:
             flags.add("control:current_limit")
+        if self.hlc is not None:
+            flags |= {f"energy:{m.lower()}" for m in self.hlc.energy_modes}  # energy:dc_bpt = bidirectional DC
         return flags

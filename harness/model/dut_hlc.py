@@ -28,3 +28,7 @@ class DutHlc(Strict):
     energy_modes: list[Literal["DC", "AC", "DC_BPT", "AC_BPT"]] = Field(default_factory=lambda: ["DC"])
     min_voltage_v: float = Field(default=150.0, ge=0, le=1500)
     current_tolerance_a: float = Field(default=5.0, gt=0, description="declared EVSECurrentRegulationTolerance")
+    max_discharge_current_a: float | None = Field(default=None, ge=0, description="DC_BPT: the charger's "
+                                                  "EVSEMaximumDischargeCurrent (default: max_current_a)")
+    max_discharge_power_kw: float | None = Field(default=None, ge=0, description="DC_BPT: the charger's "
+                                                 "EVSEMaximumDischargePower (default: max_power_kw)")

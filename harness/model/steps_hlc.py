@@ -38,7 +38,7 @@ class HlcStart(StepBase):
     energy: Literal["DC", "AC", "DC_BPT"] = "DC"
     payment: Literal["EIM"] = Field(default="EIM", description="Plug & Charge is not implemented yet")
     tls: bool = Field(default=False, description="TLS with the V2G PKI: 1.2 for -2, 1.3 for -20")
-    target_current_a: Number = 100.0
+    target_current_a: Number = Field(default=100.0, description="negative: discharge (energy DC_BPT only)")
     soc_pct: Number = 30.0
     max_voltage_v: Number | None = Field(default=None, description="EVMaximumVoltageLimit (default from the "
                                                                       "battery model)")
@@ -57,7 +57,8 @@ class HlcWait(StepBase):
 
 
 class HlcSetTarget(StepBase):
-    """Change the current the EV asks for in the charge loop."""
+    """Change the current the EV asks for in the charge loop; negative asks to discharge (DC_BPT sessions only,
+    the ISO 15118-20 sign: positive is power from the EVSE to the EV)."""
 
     action: Literal["hlc.set_target"]
     current_a: Number
@@ -103,7 +104,9 @@ class HlcCompare(StepBase):
 
     action: Literal["hlc.compare"]
     name: str = Name
-    reported: Literal["present_voltage", "present_current", "target_current", "precharge_target"]
+    reported: Literal["present_voltage", "present_current", "target_current", "precharge_target",
+                      "discharge_limit"] = Field(description="discharge_limit: minus the smaller of the declared "
+                                                 "maximum discharge current and power / reported voltage")
     instrument: str
     quantity: str
     element: int | Literal["sigma"] | None = None

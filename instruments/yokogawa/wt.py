@@ -23,7 +23,8 @@ ELEMENTS = {"WT5000": 7, "WT1801E": 1, "WT1802E": 2, "WT1803E": 3, "WT1804E": 4,
             "WT1806E": 6, "WT1800": 6, "WT500": 3}
 # our quantity name -> WT numeric function
 FUNCTIONS = {"urms": "URMS", "irms": "IRMS", "p": "P", "s": "S", "q": "Q", "lambda": "LAMBDA", "fu": "FU",
-             "fi": "FI", "wp": "WP", "uthd": "UTHD", "ithd": "ITHD"}
+             "fi": "FI", "wp": "WP", "uthd": "UTHD", "ithd": "ITHD",
+             "udc": "UDC", "idc": "IDC"}  # simple averages: signed, so a DC discharge reads negative
 
 
 class YokogawaWT(ScpiIntegrator, PowerAnalyzer, ScpiInstrument):
@@ -42,6 +43,8 @@ class YokogawaWT(ScpiIntegrator, PowerAnalyzer, ScpiInstrument):
         "wp": Quantity("Wh", -1e9, 1e9, gain=0.0005, offset=0.01),
         "uthd": Quantity("%", 0, 1000, offset=0.1),
         "ithd": Quantity("%", 0, 1000, offset=0.1),
+        "udc": Quantity("V", -1500, 1500, gain=0.0005, offset=0.05),
+        "idc": Quantity("A", -2000, 2000, gain=0.0005, offset=0.01),
     }
 
     wiring = control(":INPut:WIRing?", ":INPut:WIRing {}", "Control the wiring system of the first unit.",

@@ -7,8 +7,9 @@ from ..defects import Defect, register
 
 
 def _d(name: str, sentence: str, *tests: str) -> Defect:
-    """A DIN test id also names the same check in the ISO 15118-2 and -20 DC suites (same number; -20 has no
-    EV error code in its charge loop, so no number 15)."""
+    """A DIN test id also names the same check in the ISO 15118-2 and -20 DC suites (same number). Except 15:
+    -20 has no EV error code in its charge loop, so its emergency stop (ISO20-DC-15: the EV opens S2) is a
+    different check with its own defect (dc_ignores_state_b)."""
     nums = [t.rsplit("-", 1)[1] for t in tests if t.startswith("din70121-dc:DIN-") and int(t.rsplit("-", 1)[1]) <= 16]
     more = [f"iso15118-2:ISO2-DC-{n}" for n in nums] + [f"iso15118-20:ISO20-DC-{n}" for n in nums if n != "15"]
     return Defect(name, sentence, ", ".join([*tests, *more]))
@@ -22,7 +23,7 @@ DC_DEFECTS = (
     _d("dc_wrong_response_code", "SessionStopRes carries ResponseCode FAILED after a normal session.",
        "din70121-dc:DIN-03", "j3400:J3400-DC-04"),
     _d("dc_late_current_demand", "CurrentDemandRes is sent 60 ms after the request (DIN 70121 allows 25 ms); "
-       "DC_ChargeLoopRes (-20) 300 ms after.",
+       "DC_ChargeLoopRes (-20) 600 ms after, past the EV's 0.5 s timeout.",
        "din70121-dc:DIN-04"),
     _d("dc_slow_cable_check", "Cable check (insulation test) takes 38.6 s: beyond the 38 s performance time, just "
        "inside the EV's 40 s timeout.",
@@ -50,6 +51,17 @@ DC_DEFECTS = (
        "the connection.", "din70121-dc:DIN-16"),
     _d("dc_ignores_connection_loss", "When the TCP connection drops during charging, the output keeps delivering "
        "current.", "din70121-dc:DIN-18"),
+    _d("dc_ignores_state_b", "When the EV opens S2 (pilot C -> B) during energy transfer, the charger keeps "
+       "regulating the current instead of an emergency shutdown.", "iso15118-20:ISO20-DC-15"),
+    _d("dc_bpt_discharge_overshoot", "In DC_BPT discharge the current settles 10 % above the EV's request "
+       "(within the declared discharge limits).", "iso15118-20:ISO20-BPT-02"),
+    _d("dc_bpt_discharge_over_limit", "In DC_BPT discharge the charger ignores its declared "
+       "EVSEMaximumDischargeCurrent/Power and sinks what the EV asks, up to its charging maximum.",
+       "iso15118-20:ISO20-BPT-03"),
+    _d("dc_bpt_discharge_report_wrong_sign", "In DC_BPT discharge EVSEPresentCurrent is reported positive (the "
+       "magnitude) instead of negative (EV to EVSE).", "iso15118-20:ISO20-BPT-04"),
+    _d("dc_bpt_direction_latched", "The DC_BPT charger keeps the direction chosen in PowerDeliveryReq "
+       "(BPT_ChannelSelection): a target current of the other sign gives no current.", "iso15118-20:ISO20-BPT-05"),
     _d("dc_bpt_not_offered", "The charger does not offer the DC_BPT service (ISO 15118-20 service 6) although it "
        "claims bidirectional charging.", "iso15118-20:ISO20-BPT-01"),
     _d("ac_hlc_no_power", "The AC charger with ISO 15118 never closes its contactor after PowerDelivery(Start).",

@@ -28,7 +28,7 @@ from .secc_iso20 import Iso20Secc
 
 SEQUENCE_TIMEOUT_S = 60.0
 LATE_CURRENT_DEMAND_S = 0.060
-LATE_CHARGE_LOOP_S = 0.300
+LATE_CHARGE_LOOP_S = 0.600  # past the -20 EV's 0.5 s DC_ChargeLoop timeout (Josev)
 APP_PROTOCOLS: dict[str, type] = {DinSecc.namespace: DinSecc, Iso2Secc.namespace: Iso2Secc,
                                  Iso20Secc.namespace: Iso20Secc, Iso20AcSecc.namespace: Iso20AcSecc}
 AC_PROTOCOLS: dict[type, type] = {Iso2Secc: Iso2AcSecc, Iso20AcSecc: Iso20AcSecc}  # on an AC charger

@@ -2,6 +2,11 @@
 
 Each -20 message is its own root with a Header (SessionID, TimeStamp); CommonMessages travel as V2GTP
 0x8002 and DC messages as 0x8004. The power-stage behaviour is DIN's (secc_din.DinSecc).
+
+DC_BPT: the EV discharges by asking for a negative EVTargetCurrent; positive values mean power from the
+EVSE to the EV and negative the reverse ([V2G20-1034/1035] as cited by EVerest; not read in the text here),
+so EVSEPresentCurrent is negative while discharging. Discharge limits are declared as magnitudes, as Josev
+and EVerest send them.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Iso20Secc(DinSecc):
     def __init__(self, session) -> None:
         super().__init__(session)
         self.bpt = False
+        self.channel = "Charge"  # DC_BPT: PowerDeliveryReq's BPT_ChannelSelection
 
     # -- envelope --------------------------------------------------------------------------------------------
     def decode(self, payload_type: int, payload: bytes) -> dict:
@@ -53,7 +59,10 @@ class Iso20Secc(DinSecc):
         return rn(num(self.present_v()))
 
     def i(self) -> dict:
-        return rn(num(self.present_i()))
+        value = num(self.present_i())
+        if "dc_bpt_discharge_report_wrong_sign" in self.s.defects:
+            value = abs(value)
+        return rn(value)
 
     def cpd_mode(self) -> dict:
         r = self.s.stage.ratings
@@ -61,17 +70,22 @@ class Iso20Secc(DinSecc):
                 "EVSEMaximumChargeCurrent": rn(r.max_current_a), "EVSEMinimumChargeCurrent": rn(r.min_current_a),
                 "EVSEMaximumVoltage": rn(r.max_voltage_v), "EVSEMinimumVoltage": rn(r.min_voltage_v)}
         if self.bpt:
-            mode |= {"EVSEMaximumDischargePower": rn(r.max_power_w), "EVSEMinimumDischargePower": rn(0),
-                     "EVSEMaximumDischargeCurrent": rn(r.max_current_a), "EVSEMinimumDischargeCurrent": rn(0)}
+            mode |= {"EVSEMaximumDischargePower": rn(r.max_discharge_power_w), "EVSEMinimumDischargePower": rn(0),
+                     "EVSEMaximumDischargeCurrent": rn(r.max_discharge_current_a),
+                     "EVSEMinimumDischargeCurrent": rn(r.min_discharge_current_a)}
             return {"BPT_DC_CPDResEnergyTransferMode": mode}
         return {"DC_CPDResEnergyTransferMode": mode}
 
     def loop_res(self) -> dict:
         key = "BPT_Scheduled_DC_CLResControlMode" if self.bpt else "Scheduled_DC_CLResControlMode"
         st, r = self.s.stage, self.s.stage.ratings
+        if st.i_target < 0:  # discharging: the discharge limits bind
+            power, current = r.max_discharge_power_w, r.max_discharge_current_a
+        else:
+            power, current = r.max_power_w, r.max_current_a
         return {"EVSEPresentCurrent": self.i(), "EVSEPresentVoltage": self.v(),
-                "EVSEPowerLimitAchieved": st.v_out * st.i_target >= r.max_power_w,
-                "EVSECurrentLimitAchieved": st.i_target >= r.max_current_a,
+                "EVSEPowerLimitAchieved": st.v_out * abs(st.i_target) >= power,
+                "EVSECurrentLimitAchieved": abs(st.i_target) >= current,
                 "EVSEVoltageLimitAchieved": st.v_target >= r.max_voltage_v, key: {}}
 
     def failed(self, name: str, code: str) -> dict:
@@ -158,6 +172,7 @@ class Iso20Secc(DinSecc):
             return {**ok, "EVSEPresentVoltage": self.v()}, {"DC_PreChargeReq", "PowerDeliveryReq"}
         if name == "PowerDeliveryReq":
             if body.get("ChargeProgress") == "Start":
+                self.channel = body.get("BPT_ChannelSelection") or "Charge"
                 self.s.dc.ev_contactor(t, True, self.s.precharge_v or st.v_out)
                 return ok, {"DC_ChargeLoopReq", "PowerDeliveryReq"}
             st.stop(t)
@@ -165,7 +180,11 @@ class Iso20Secc(DinSecc):
             return ok, {"DC_WeldingDetectionReq", "SessionStopReq"}
         if name == "DC_ChargeLoopReq":
             mode = body.get("BPT_Scheduled_DC_CLReqControlMode") or body.get("Scheduled_DC_CLReqControlMode") or {}
-            st.demand(t, num(mode.get("EVTargetVoltage")), num(mode.get("EVTargetCurrent")))
+            target = num(mode.get("EVTargetCurrent"))
+            if "dc_bpt_direction_latched" in self.s.defects and (target < 0) != (self.channel == "Discharge"):
+                target = 0.0  # keeps to the direction chosen at PowerDelivery(Start)
+            if self.s.cp_state() in ("C", "D"):  # with S2 open (state B) no energy flows, whatever the EV asks
+                st.demand(t, num(mode.get("EVTargetVoltage")), target, self.bpt)
             return {**ok, **self.loop_res()}, {"DC_ChargeLoopReq", "PowerDeliveryReq"}
         if name == "DC_WeldingDetectionReq":
             return {**ok, "EVSEPresentVoltage": self.v()}, {"DC_WeldingDetectionReq", "SessionStopReq"}

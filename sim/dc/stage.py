@@ -2,6 +2,8 @@
 regulation with ramp rates and ripple, cable check with isolation monitoring, precharge, controlled and
 emergency shutdown, output discharge for welding detection.
 
+Bidirectional (ISO 15118-20 DC_BPT): a negative current target discharges the battery within the
+declared discharge limits, with the same ramps and ripple; the current is then negative (EV to EVSE).
 Advanced lazily on the lab's virtual clock in small steps, so ramp timings are exact at any time scale.
 Each defect in :mod:`sim.dc.defects` bends one rule.
 """
@@ -33,6 +35,9 @@ class DcRatings:
     min_voltage_v: float = 150.0
     min_current_a: float = 0.0
     current_tolerance_a: float = 5.0  # declared EVSECurrentRegulationTolerance
+    max_discharge_current_a: float = 0.0  # DC_BPT: EVSEMaximumDischargeCurrent (0: not bidirectional)
+    max_discharge_power_w: float = 0.0  # DC_BPT: EVSEMaximumDischargePower
+    min_discharge_current_a: float = 0.0  # DC_BPT: EVSEMinimumDischargeCurrent
 
 
 @dataclass
@@ -97,17 +102,32 @@ class DcPowerStage:
         self.v_target = min(target_v, self.ratings.max_voltage_v) + offset
         self.i_target = min(current_a, 2.0)
 
-    def demand(self, t: float, target_v: float, current_a: float) -> None:
+    def demand(self, t: float, target_v: float, current_a: float, bidirectional: bool = False) -> None:
+        """Regulate to the EV's target current; a negative target discharges, in a bidirectional session only."""
         self.advance(t)
         if self.mode == "emergency":
             return
         r = self.ratings
-        power_cap = r.max_power_w / max(self.v_out, 1.0)
-        i = max(0.0, min(current_a, r.max_current_a, power_cap))
-        if "dc_current_overshoot" in self.defects:
-            i *= 1.10
+        if bidirectional and current_a < 0:
+            i = -self._discharge(-current_a)
+        else:
+            power_cap = r.max_power_w / max(self.v_out, 1.0)
+            i = max(0.0, min(current_a, r.max_current_a, power_cap))
+            if "dc_current_overshoot" in self.defects:
+                i *= 1.10
         self.mode, self.contactor = "charge", True
         self.v_target, self.i_target = min(target_v, r.max_voltage_v), i
+
+    def _discharge(self, asked_a: float) -> float:
+        """The discharge current (magnitude) for an EV asking ``asked_a``: within the declared maximum current
+        and power, and not below the declared minimum."""
+        r = self.ratings
+        if "dc_bpt_discharge_over_limit" in self.defects:
+            return min(asked_a, r.max_current_a)
+        if "dc_bpt_discharge_overshoot" in self.defects:
+            asked_a *= 1.10  # regulates 10 % past the request, still inside its limits
+        i = min(asked_a, r.max_discharge_current_a, r.max_discharge_power_w / max(self.v_out, 1.0))
+        return i if i >= r.min_discharge_current_a else 0.0
 
     def stop(self, t: float, error: bool = False) -> None:
         """Controlled shutdown (PowerDelivery stop), or an error shutdown (communication lost, EV left state
@@ -116,6 +136,19 @@ class DcPowerStage:
         if self.mode not in ("off", "emergency"):
             self.mode = "shutdown" if error else "stopping"
             self.i_target = 0.0
+
+    def ev_left_c(self, t: float) -> None:
+        """The EV opened S2 (pilot C -> B) or was unplugged. During energy transfer this is the EV's emergency
+        stop where its messages carry no error code (ISO 15118-20): cut the current at the emergency rate
+        (IEC 61851-23 CC.3.5, EV-initiated emergency shutdown); before it, an error shutdown."""
+        self.advance(t)
+        if self.mode != "charge":
+            if self.mode in ("cable_check", "precharge"):
+                self.stop(t, error=True)
+            return
+        if "dc_ignores_state_b" in self.defects:
+            return
+        self.mode, self.i_target = "emergency", 0.0
 
     def emergency(self, t: float) -> None:
         self.advance(t)
@@ -142,21 +175,23 @@ class DcPowerStage:
             rate = 5.0 if "dc_slow_current_rampdown" in self.defects else STOP_RAMP_A_S
         elif self.mode == "emergency":
             rate = EMERGENCY_RAMP_A_S
-        if self.i_target < self.i_lim:
+        if abs(self.i_target) < abs(self.i_lim):  # reducing the current, in either direction
             rate = max(rate, STOP_RAMP_A_S) if self.mode == "charge" else rate
         ri = rate * dt
         self.i_lim += max(-ri, min(ri, self.i_target - self.i_lim))
-        if self.mode in ("stopping", "shutdown", "emergency") and self.i_lim <= 0.5 and self.i_out <= 0.5:
+        if self.mode in ("stopping", "shutdown", "emergency") and abs(self.i_lim) <= 0.5 and abs(self.i_out) <= 0.5:
             self.contactor = False
             self.mode = "off"
         bus = self.bus
         bus.output_on = self.contactor
         bus.source_voltage_v = self.v_set
         bus.source_current_limit_a = max(self.i_lim, 0.0)
+        bus.sink_current_a = max(-self.i_lim, 0.0)
+        bus.sink_min_voltage_v = self.ratings.min_voltage_v
         v, i = bus.operating_point()
         if not self.contactor and not (bus.load_on and bus.load_mode == "BATT"):
             v = self.v_out * math.exp(-dt / DISCHARGE_TAU_S)  # output capacitor through the discharge resistor
             self.v_set = min(self.v_set, v)
-        if i > 0.5:
+        if abs(i) > 0.5:
             i += RIPPLE_A * math.sin(2 * math.pi * RIPPLE_HZ * self.t)
-        self.v_out, self.i_out = v, max(i, 0.0)
+        self.v_out, self.i_out = v, (i if i < -0.5 else max(i, 0.0))

@@ -37,10 +37,11 @@ class HiokiPW3390Emulator(ScpiDevice):
         lab = self.lab
         if ch > lab.ratings.phases:
             return 0.0 if func not in ("PF", "FREQU") else math.nan
-        u, i = lab.noise(lab.phase_voltage()), lab.noise(lab.current_a)
+        u, signed = lab.noise(lab.phase_voltage()), lab.noise(lab.current_a)  # negative: a DC discharge
+        i = abs(signed)  # RMS
         pf = 0.99
         harmonic_u = lab.grid.thd_pct()
-        values = {"U": u, "I": i, "P": u * i * pf, "S": u * i, "Q": u * i * math.sqrt(1 - pf * pf),
+        values = {"U": u, "I": i, "P": u * signed * pf, "S": u * i, "Q": u * i * math.sqrt(1 - pf * pf),
                   "PF": pf if i > 0.05 else math.nan, "FREQU": lab.grid.frequency_hz if u > 1 else math.nan,
                   "UTHD": harmonic_u if u > 1 else math.nan, "ITHD": 4.5 if i > 0.05 else math.nan,
                   "WP": lab.energy_wh() / lab.ratings.phases}
@@ -49,7 +50,7 @@ class HiokiPW3390Emulator(ScpiDevice):
     def _dc(self, func: str) -> float:
         v, i = self.lab.dc.operating_point()
         v, i = self.lab.noise(v), self.lab.noise(i)
-        values = {"U": v, "I": i, "P": v * i, "S": v * i, "Q": 0.0, "PF": 1.0 if i else math.nan,
+        values = {"U": v, "I": abs(i), "P": v * i, "S": v * abs(i), "Q": 0.0, "PF": 1.0 if i else math.nan,
                   "FREQU": math.nan, "UTHD": math.nan, "ITHD": math.nan, "WP": 0.0}
         return values[func]
 

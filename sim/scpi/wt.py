@@ -12,7 +12,7 @@ from .parser import ScpiError
 from .server import ScpiDevice, fmt, one_arg
 
 RATES_MS = [10, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]
-FUNCS = {"URMS", "IRMS", "P", "S", "Q", "LAMBDA", "FU", "FI", "WP", "UTHD", "ITHD"}
+FUNCS = {"URMS", "IRMS", "P", "S", "Q", "LAMBDA", "FU", "FI", "WP", "UTHD", "ITHD", "UDC", "IDC"}
 WIRINGS = {"P1W2", "P1W3", "P3W3", "P3W4", "V3A3"}
 
 
@@ -161,9 +161,13 @@ class WtAnalyzer(ScpiDevice):
         if not elements:
             return 0.0 if func not in ("FU", "FI", "LAMBDA") else math.nan
         u = lab.noise(lab.phase_voltage())
-        i = lab.noise(lab.current_a)
+        i = lab.noise(lab.current_a)  # signed on a DC charger's output: negative while it discharges the EV
+        dc = lab.dc_side is not None
+        if func in ("UDC", "IDC"):  # simple average: the DC value with its sign, about zero on an AC output
+            return (u if func == "UDC" else i) if dc else 0.0
         p = u * i * 0.99
-        s = u * i
+        s = u * abs(i)
+        i = abs(i)
         n = len(elements)
         if func == "URMS":
             return u
@@ -193,8 +197,9 @@ class WtAnalyzer(ScpiDevice):
         """Element 4 is wired to the DC bus (a DC charger's output into the DC load)."""
         v, i = self.lab.dc.operating_point()
         v, i = self.lab.noise(v), self.lab.noise(i)
-        return {"URMS": v, "IRMS": i, "P": v * i, "S": v * i, "Q": 0.0, "LAMBDA": 1.0 if i else math.nan,
-                "FU": math.nan, "FI": math.nan, "WP": 0.0, "UTHD": math.nan, "ITHD": math.nan}[func]
+        return {"URMS": v, "IRMS": abs(i), "P": v * i, "S": v * abs(i), "Q": 0.0, "LAMBDA": 1.0 if i else math.nan,
+                "FU": math.nan, "FI": math.nan, "WP": 0.0, "UTHD": math.nan, "ITHD": math.nan, "UDC": v,
+                "IDC": i}[func]
 
     def _values(self, s: list, args: list[str]) -> str:
         self.lab.now()  # readings come from the latest completed update

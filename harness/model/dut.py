@@ -71,5 +71,6 @@ class DutProfile(Strict):
         if self.control is not None:
             flags.add("control:current_limit")
         if self.hlc is not None:
+            flags |= {f"payment:{p.lower()}" for p in self.hlc.payment}  # payment:pnc = Plug & Charge
             flags |= {f"energy:{m.lower()}" for m in self.hlc.energy_modes}  # energy:dc_bpt = bidirectional DC
         return flags

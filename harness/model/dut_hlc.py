@@ -25,6 +25,9 @@ class DutHlc(Strict):
     payment: list[Literal["EIM", "PnC"]] = Field(default_factory=lambda: ["EIM"])
     tls: bool = Field(default=False, description="offers TLS (ISO 15118-2/-20)")
     tls_root: str | None = Field(default=None, description="V2G root CA (PEM) the EV trusts, or sim://v2g-root")
+    contract_pki: str | None = Field(default=None, description="folder with the EV's Plug & Charge material "
+                                     "(contract_chain.pem/.key, oem_prov_chain.pem/.key, v2g_root.pem; see "
+                                     "harness.protocols.iso15118.pki_contract), or sim://v2g-pki")
     energy_modes: list[Literal["DC", "AC", "DC_BPT", "AC_BPT"]] = Field(default_factory=lambda: ["DC"])
     min_voltage_v: float = Field(default=150.0, ge=0, le=1500)
     current_tolerance_a: float = Field(default=5.0, gt=0, description="declared EVSECurrentRegulationTolerance")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Strict
 from .steps import Number, StepBase
@@ -23,7 +23,8 @@ class HlcDeviation(Strict):
     """A deliberate departure from the good sequence when the EV is about to send ``at``."""
 
     kind: Literal["out_of_sequence", "wrong_session_id", "invalid_parameter", "withhold", "late",
-                  "drop_connection", "bad_header"]
+                  "drop_connection", "bad_header", "bad_signature", "wrong_challenge", "expired_contract",
+                  "untrusted_contract"]
     at: str = Field(pattern=r"^[A-Za-z_]+Req$")
     send: str | None = Field(default=None, pattern=r"^[A-Za-z_]+Req$", description="out_of_sequence: sent instead")
     delay_s: float = Field(default=0.0, ge=0, le=600, description="late: virtual seconds")
@@ -36,7 +37,9 @@ class HlcStart(StepBase):
     action: Literal["hlc.start"]
     protocol: Literal["din70121", "iso15118-2", "iso15118-20"]
     energy: Literal["DC", "AC", "DC_BPT"] = "DC"
-    payment: Literal["EIM"] = Field(default="EIM", description="Plug & Charge is not implemented yet")
+    payment: Literal["EIM", "PnC"] = Field(default="EIM", description="PnC: Plug & Charge with the contract of "
+                                                                       "the DUT profile's hlc.contract_pki (TLS only)")
+    install_contract: bool = Field(default=False, description="PnC: CertificateInstallation before PaymentDetails")
     tls: bool = Field(default=False, description="TLS with the V2G PKI: 1.2 for -2, 1.3 for -20")
     target_current_a: Number = Field(default=100.0, description="negative: discharge (energy DC_BPT only)")
     soc_pct: Number = 30.0
@@ -46,6 +49,17 @@ class HlcStart(StepBase):
     deviation: HlcDeviation | None = None
     wait_for: Phase = "charging"
     timeout_s: Number = 120.0
+
+    @model_validator(mode="after")
+    def _pnc_needs_tls(self) -> HlcStart:
+        """The EV refuses Plug & Charge without TLS (ISO 15118-2: the contract is used over TLS only)."""
+        if self.payment == "PnC" and not self.tls:
+            raise ValueError("payment: PnC needs tls: true (the EV offers Plug & Charge over TLS only)")
+        if self.payment == "PnC" and self.protocol != "iso15118-2":
+            raise ValueError("payment: PnC is implemented for iso15118-2 only")
+        if self.install_contract and self.payment != "PnC":
+            raise ValueError("install_contract needs payment: PnC")
+        return self
 
 
 class HlcWait(StepBase):
@@ -83,7 +97,8 @@ class HlcCheck(StepBase):
     name: str = Name
     metric: Literal["response_time_max_ms", "response_time_median_ms", "failed_responses", "phase_duration_s",
                     "closed_after_s", "session_completed", "sdp_security_tls", "sdp_response_time_ms",
-                    "precharge_error_v", "tls_version", "charging_reached"]
+                    "precharge_error_v", "tls_version", "charging_reached", "contract_offered",
+                    "contract_installed", "pnc_authorized", "gen_challenge_bytes"]
     message: str | None = Field(default=None, description="request name for response-time metrics")
     phase: Phase | None = None
     limit: str

@@ -79,5 +79,23 @@ DC_DEFECTS = (
     _d("dc_ignores_ev_max_voltage", "Cable check runs at the charger's own maximum voltage, ignoring a 500 V class "
        "EV's maximum.", "j3400:J3400-DC-03"),
 )
-register(*DC_DEFECTS)
-NAMES = frozenset(d.name for d in DC_DEFECTS)
+PNC_DEFECTS = (  # ISO 15118-2 Plug & Charge (sim/dc/secc_pnc.py)
+    Defect("dc_pnc_short_challenge", "PaymentDetailsRes carries an 8-byte GenChallenge instead of 16 bytes.",
+           "iso15118-2:ISO2-PNC-01"),
+    Defect("dc_pnc_bad_install_signature", "The CertificateInstallationRes signature (CPS leaf) does not verify: "
+           "one bit of SignatureValue is flipped.", "iso15118-2:ISO2-PNC-02"),
+    Defect("dc_pnc_slow_authorization", "The first (signed) AuthorizationRes of a Plug & Charge session is sent "
+           "1.7 s after the request (performance time 1.5 s, EV timeout 2 s).", "iso15118-2:ISO2-PNC-03"),
+    Defect("dc_pnc_accepts_bad_signature", "An AuthorizationReq whose signature does not verify is accepted.",
+           "iso15118-2:ISO2-PNC-04"),
+    Defect("dc_pnc_ignores_challenge", "An AuthorizationReq with a GenChallenge other than the one sent in "
+           "PaymentDetailsRes is accepted.", "iso15118-2:ISO2-PNC-05"),
+    Defect("dc_pnc_accepts_expired_contract", "An expired contract certificate is accepted in PaymentDetailsReq.",
+           "iso15118-2:ISO2-PNC-06"),
+    Defect("dc_pnc_accepts_untrusted_contract", "A contract certificate chain to an MO root the charger does not "
+           "trust is accepted in PaymentDetailsReq.", "iso15118-2:ISO2-PNC-07"),
+    Defect("dc_pnc_offers_contract_without_tls", "Contract (Plug & Charge) is offered and accepted over TCP "
+           "without TLS.", "iso15118-2:ISO2-PNC-08"),
+)
+register(*DC_DEFECTS, *PNC_DEFECTS)
+NAMES = frozenset(d.name for d in (*DC_DEFECTS, *PNC_DEFECTS))

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness.protocols.iso15118 import exi, pki
+from harness.protocols.iso15118 import exi, pki, pki_contract
 from harness.protocols.iso15118.exi.schema import load_schema
 
 from . import frames
@@ -44,6 +44,8 @@ class SeccSession:
         self.lax = "dc_accepts_wrong_parameter" in defects
         self.last_t = self.now()
         self.proto: Any = None
+        self.tls = False  # this connection runs over TLS (Plug & Charge is offered only then)
+        self.pnc_dir: Path | None = None  # Plug & Charge material (pki_contract.generate), None: EIM only
 
     def now(self) -> float:
         return self.lab.now()
@@ -150,6 +152,7 @@ class SeccSession:
         message = res if res_name in res and len(res) == 1 else p.wrap(res_name, res)
         late = name in ("CurrentDemandReq", "DC_ChargeLoopReq") and "dc_late_current_demand" in self.defects
         delay = (LATE_CURRENT_DEMAND_S if name == "CurrentDemandReq" else LATE_CHARGE_LOOP_S) if late else 0.0
+        delay, p.reply_delay_s = max(delay, getattr(p, "reply_delay_s", 0.0)), 0.0  # a handler's slow answer
         ptype, data = p.encode(message)
         await self.send(data, delay, ptype)
         if str(res.get("ResponseCode", "OK")).startswith("FAILED") or not nxt:
@@ -179,8 +182,10 @@ def _multicast_socket(interface: str) -> socket.socket:
 
 
 def _tls_contexts(folder: Path) -> dict[str, ssl.SSLContext]:
-    """Server contexts for the good charger and for the TLS defects (expired leaf, TLS 1.2 only)."""
+    """Server contexts for the good charger and for the TLS defects (expired leaf, TLS 1.2 only); also the
+    Plug & Charge material (folder/pnc: ev/ for the EV, secc/ for the charger)."""
     good = pki.generate(folder / "good")
+    pki_contract.generate(folder / "pnc", good)
     return {"good": pki.secc_context(good), "expired": pki.secc_context(good, expired=True),
             "tls12": pki.secc_context(good, versions=("1.2",))}
 
@@ -212,7 +217,9 @@ async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",
                     print(f"secc: TLS handshake failed ({exc})", file=sys.stderr, flush=True)
                     writer.close()
                     return
-            await SeccSession(lab, defects, reader, writer).run()
+            session = SeccSession(lab, defects, reader, writer)
+            session.tls, session.pnc_dir = secure, (pki_dir / "pnc" if tls else None)
+            await session.run()
         finally:
             sessions.discard(task)
 

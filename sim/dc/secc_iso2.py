@@ -1,11 +1,13 @@
-"""ISO 15118-2:2014 DC (EIM) on the simulated charger: DIN's DC behaviour with -2's names and fields."""
+"""ISO 15118-2:2014 DC on the simulated charger: DIN's DC behaviour with -2's names and fields, plus Plug & Charge
+(secc_pnc) over TLS."""
 
 from __future__ import annotations
 
 from .secc_din import DinSecc, pv
+from .secc_pnc import PncSecc
 
 
-class Iso2Secc(DinSecc):
+class Iso2Secc(PncSecc, DinSecc):
     namespace = "urn:iso:15118:2:2013:MsgDef"
     payment_req = "PaymentServiceSelectionReq"
     auth_req = "AuthorizationReq"
@@ -18,9 +20,12 @@ class Iso2Secc(DinSecc):
         return {"ResponseCode": "OK_NewSessionEstablished", "EVSEID": self.evse_id}
 
     def discovery(self) -> dict:
-        return {"PaymentOptionList": {"PaymentOption": ["ExternalPayment"]},
+        return {"PaymentOptionList": {"PaymentOption": self.payment_options()},
                 "ChargeService": {"ServiceID": 1, "ServiceCategory": "EVCharging", "FreeService": False,
                                   "SupportedEnergyTransferMode": {"EnergyTransferMode": ["DC_extended"]}}}
+
+    def handle(self, name: str, body: dict) -> tuple[dict, set[str]]:
+        return self.pnc_handle(name, body) or super().handle(name, body)
 
     def schedule(self) -> dict:
         return {"SAScheduleList": {"SAScheduleTuple": [{"SAScheduleTupleID": 1, "PMaxSchedule": {
@@ -42,4 +47,5 @@ class Iso2Secc(DinSecc):
         if res == "ServiceDiscoveryRes":
             body.pop("PaymentOptions", None)
             body.update(self.discovery())
+        body.update(self.pnc_failed_extra(res))
         return out

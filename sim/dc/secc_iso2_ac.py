@@ -56,7 +56,7 @@ class Iso2AcSecc(Iso2Secc):
         return {"NotificationMaxDelay": 0, "EVSENotification": "None", "RCD": False}
 
     def discovery(self) -> dict:
-        return {"PaymentOptionList": {"PaymentOption": ["ExternalPayment"]},
+        return {"PaymentOptionList": {"PaymentOption": self.payment_options()},
                 "ChargeService": {"ServiceID": 1, "ServiceCategory": "EVCharging", "FreeService": False,
                                   "SupportedEnergyTransferMode": {"EnergyTransferMode": list(self.energy_types)}}}
 
@@ -69,7 +69,7 @@ class Iso2AcSecc(Iso2Secc):
                  "PowerDeliveryRes": {"AC_EVSEStatus": self.ac_status()},
                  "ChargingStatusRes": {"EVSEID": self.evse_id, "SAScheduleTupleID": 1,
                                        "AC_EVSEStatus": self.ac_status()}}
-        return {res: {"ResponseCode": code, **extra.get(res, {})}}
+        return {res: {"ResponseCode": code, **extra.get(res, {}), **self.pnc_failed_extra(res)}}
 
     def ac_parameters(self) -> dict:
         r = self.charger.ratings
@@ -85,6 +85,9 @@ class Iso2AcSecc(Iso2Secc):
     def handle(self, name: str, body: dict) -> tuple[dict, set[str]]:
         t = self.s.now()
         ok = {"ResponseCode": "OK"}
+        pnc = self.pnc_handle(name, body)
+        if pnc is not None:
+            return pnc
         if name == "AuthorizationReq":
             self.charger.hlc(t, authorized=True)
             return {**ok, "EVSEProcessing": "Finished"}, {"AuthorizationReq", "ChargeParameterDiscoveryReq"}

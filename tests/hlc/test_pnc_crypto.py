@@ -74,3 +74,13 @@ def test_contract_key_encryption(folders) -> None:
     assert key.private_numbers() == installed.key.private_numbers()
     with pytest.raises(ValueError):
         pki_contract.decrypt_key(enc[:40], dh, oem.key)
+
+
+@pytest.mark.parametrize(("id_", "value", "jar"), [
+    ("id4", "DEEXAC00000002", "80ec0202b4b21a4004111151561050cc0c0c0c0c0c0c0cbd3d00"),
+    ("x", "DEEXAC000000012", "80ec0201bc4004511151561050cc0c0c0c0c0c0c0c4cbd3d00"),
+    ("ID12", "ZZ000000000000", "80ec020324a21899400416968c0c0c0c0c0c0c0c0c0c0c0c3d3d00"),
+])
+def test_emaid_fragment_equals_josev_jar(id_: str, value: str, jar: str) -> None:
+    """Bytes from Josev 0.31.2: EXI().to_exi(EMAID(id=..., value=...), Namespace.ISO_V2_MSG_DEF)."""
+    assert xmldsig.fragment("eMAID", {"Id": id_, "value": value}).hex() == jar

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from . import v2gtp
-from .session import Deviation, Exchange
+from .session import PNC_DEVIATIONS, Deviation, Exchange
 from .transport import ConnectionClosed, ReceiveTimeout
 
 WRONG_SESSION_ID = "DEADBEEFDEADBEEF"
@@ -63,6 +63,8 @@ def deviate(evcc: Any, dev: Deviation, name: str, body: dict) -> dict:
             sid = WRONG_SESSION_ID
         elif dev.kind == "invalid_parameter":
             send_body = _invalid(evcc, name, body)
+        elif dev.kind in PNC_DEVIATIONS:
+            send_body = d.pnc_deviation(dev.kind, name, body)
         ex = Exchange(send_name, since, deviation=dev.kind)
         rec.exchanges.append(ex)
         sent = evcc.conn.send(d.payload_type_for(send_name), d.encode(d.wrap(sid, send_name, send_body)))

@@ -1,12 +1,16 @@
 """ISO 15118-2:2014 DC (and the parts of AC the EV needs) as the EV sends them: DIN's DC sequence with
--2's names and fields (PaymentServiceSelection, Authorization, ChargeProgress, SAScheduleTupleID).
+-2's names and fields (PaymentServiceSelection, Authorization, ChargeProgress, SAScheduleTupleID), and
+Plug & Charge (pnc.py) in place of EIM when asked.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import exi
 from .battery import Battery
 from .dialect_din import Body, DinDialect
+from .pnc import PncEv, Wallet
 from .values import num, pv
 
 
@@ -24,6 +28,40 @@ class Iso2Dialect(DinDialect):
 
     def __init__(self, energy: str = "DC") -> None:
         self.energy = energy
+        self.pnc: PncEv | None = None  # Plug & Charge (use_pnc); None: EIM
+        self.last_signature: dict | None = None  # the Header's Signature of the last answer
+
+    # -- Plug & Charge (pnc.py) ------------------------------------------------------------------------------
+    def use_pnc(self, wallet: Wallet, install: bool = False) -> None:
+        self.pnc = PncEv(wallet, install)
+
+    def negotiate(self, evcc: Any) -> Body:
+        if self.pnc is None:
+            return super().negotiate(evcc)
+        self.pnc.negotiate(self, evcc)
+        evcc.record.enter("authorized", evcc.t())
+        return evcc._until_finished(self.cpd_req, lambda: self.charge_parameters(evcc.battery),
+                                    evcc.timers.ongoing_s)
+
+    def pnc_deviation(self, kind: str, name: str, body: Body) -> Body:
+        if self.pnc is None:
+            raise ValueError(f"deviation {kind} needs payment: PnC")
+        return self.pnc.deviation(kind, name, body)
+
+    def wrap(self, session_id: str, name: str, body: Body) -> dict:
+        """A ``_Signature`` key of the body goes into the Header (the signed requests of PnC)."""
+        if "_Signature" not in body:
+            return super().wrap(session_id, name, body)
+        body = dict(body)
+        signature = body.pop("_Signature")
+        message = super().wrap(session_id, name, body)
+        message["V2G_Message"]["Header"]["Signature"] = signature
+        return message
+
+    def unwrap(self, message: dict) -> tuple[str, Body, str | None]:
+        out = super().unwrap(message)
+        self.last_signature = (message["V2G_Message"].get("Header") or {}).get("Signature")
+        return out
 
     def payment_selection(self, discovery: Body) -> Body:
         service = (discovery.get("ChargeService") or {}).get("ServiceID", 1)

@@ -29,8 +29,8 @@ from cryptography.x509.oid import NameOID
 
 from .pki import _cert, write_key
 
-EMAID = "DEEXAC0000001"  # the contract the EV holds from the start
-EMAID_INSTALLED = "DEEXAC0000002"  # the one CertificateInstallation hands out
+EMAID = "DEEXAC00000001"  # eMAIDType: 14-15 characters; the contract the EV holds from the start
+EMAID_INSTALLED = "DEEXAC00000002"  # the one CertificateInstallation hands out
 PEM = serialization.Encoding.PEM
 
 
@@ -95,7 +95,7 @@ def generate(folder: Path, v2g: Path) -> Path:
     ev.mkdir(parents=True, exist_ok=True)
     secc.mkdir(parents=True, exist_ok=True)
     mo_root, _, contract, mo_sub2_key = _hierarchy("chargebench MO Root CA", "MO", EMAID)
-    _, _, untrusted, _ = _hierarchy("chargebench rogue MO Root CA", "MO", "DEEXAC0000666")
+    _, _, untrusted, _ = _hierarchy("chargebench rogue MO Root CA", "MO", "DEEXAC00000666")
     oem_root, _, oem, _ = _hierarchy("chargebench OEM Root CA", "OEM", "chargebench-ev-0001")
     v2g_root = x509.load_pem_x509_certificate((v2g / "v2g_root.pem").read_bytes())
     v2g_key = serialization.load_pem_private_key((v2g / "v2g_root.key").read_bytes(), None)

@@ -13,7 +13,11 @@ PHASES = ("idle", "sdp", "connected", "session", "authorized", "parameters", "ca
           "pre_charged", "charging", "stopping", "welding", "stopped", "ended")
 
 DeviationKind = Literal["out_of_sequence", "wrong_session_id", "invalid_parameter", "withhold", "late",
-                        "drop_connection", "bad_header"]
+                        "drop_connection", "bad_header",
+                        # Plug & Charge (ISO 15118-2): a flipped SignatureValue bit, a GenChallenge other than the
+                        # charger's (correctly signed), an expired contract, a contract from an untrusted MO root
+                        "bad_signature", "wrong_challenge", "expired_contract", "untrusted_contract"]
+PNC_DEVIATIONS = ("bad_signature", "wrong_challenge", "expired_contract", "untrusted_contract")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class SessionRecord:
     precharge_target_v: float | None = None
     precharge_present_v: float | None = None
     emergency_t: float | None = None  # virtual time the EV's error CurrentDemandReq was answered
+    # Plug & Charge: contract_offered, installed (eMAID), emaid used, challenge_bytes, authorized (never keys)
+    pnc: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     changed: threading.Condition = field(init=False, repr=False)
 

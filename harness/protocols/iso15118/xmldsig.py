@@ -25,9 +25,48 @@ SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"  # Josev's DigestMethod (xmle
 Part = tuple[str, dict]  # (element name, element content incl. its "Id"), e.g. ("AuthorizationReq", {...})
 
 
+def fragment(name: str, content: dict, namespace: str = exi.ISO2) -> bytes:
+    """The element as an EXI fragment of ``namespace`` (what its digest is taken over)."""
+    if name == "eMAID" and namespace == exi.ISO2:
+        return _emaid_fragment(str(content.get("Id", "")), str(content.get("value", "")))
+    return exi.encode({name: content}, namespace)
+
+
 def digest(name: str, content: dict, namespace: str = exi.ISO2) -> bytes:
     """SHA-256 of the element as an EXI fragment of ``namespace``."""
-    return hashlib.sha256(exi.encode({name: content}, namespace)).digest()
+    return hashlib.sha256(fragment(name, content, namespace)).digest()
+
+
+def _emaid_fragment(id_: str, value: str) -> bytes:
+    """CertificateInstallationRes' eMAID (EMAIDType: Id attribute + string) as an ISO 15118-2 fragment.
+
+    Why by hand: the -2 schema declares two global-scope ``eMAID`` elements of different types, so in a fragment
+    EXI uses the schema-informed element fragment grammar (EXI 1.0 8.5.3), which our codec does not build. The
+    layout below reproduces the bytes of Josev's EXICodec.jar (EXIficient) for this element exactly (vectors in
+    tests/hlc/test_pnc_crypto.py): root SE(eMAID) 236/8 bits; AT(Id) 4/9 bits; CH 256/9 bits; EE 244/8 bits;
+    ED 244/8 bits; each string as length+2 then one unsigned integer per character, no string-table hits.
+    """
+    bits: list[str] = ["10000000", f"{236:08b}", f"{4:09b}"]
+
+    def uint(n: int) -> None:
+        while True:
+            low, n = n & 0x7F, n >> 7
+            bits.append(f"{(0x80 if n else 0) | low:08b}")
+            if not n:
+                return
+
+    def string(text: str) -> None:
+        uint(len(text) + 2)
+        for ch in text:
+            uint(ord(ch))
+
+    string(id_)
+    bits.append(f"{256:09b}")
+    string(value)
+    bits.extend((f"{244:08b}", f"{244:08b}"))
+    stream = "".join(bits)
+    stream += "0" * (-len(stream) % 8)
+    return int(stream, 2).to_bytes(len(stream) // 8, "big")
 
 
 def signed_info(parts: list[Part], namespace: str = exi.ISO2) -> dict:

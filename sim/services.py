@@ -15,6 +15,7 @@ SIM_SERVICES: list[Starter] = []
 AREAS: list[str] = [
     "sim.ocpp",  # the charger's OCPP client (1.6J / 2.0.1), when the DUT profile has an ocpp: section
     "sim.dc",  # the DC charger: power stage and SECC (DIN 70121 / ISO 15118)
+    "sim.dc.slac_evse",  # SLAC on a raw interface, with --option slac_interface=IFACE (after sim.dc)
 ]
 
 

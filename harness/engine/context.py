@@ -16,6 +16,11 @@ class StepError(Exception):
     """The step could not do what it says (a harness or bench problem): the test ends in ERROR."""
 
 
+class NotApplicable(Exception):
+    """The bench or profile lacks what this test needs (a capability gate found at run time, labgrid-style):
+    the test ends NOT_APPLICABLE with the reason."""
+
+
 @dataclass
 class Context:
     bench: Bench

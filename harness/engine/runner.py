@@ -30,7 +30,7 @@ from ..protocols.dut_control import DutControlError
 from .actions import ConditionNotReached, run_step
 from .bench import Bench
 from .clock import Clock
-from .context import Context, StepError
+from .context import Context, NotApplicable, StepError
 from .plan import Planned, plan
 from .rundir import RunDir, utc_now
 from .safety import RunAborted, Safety
@@ -257,6 +257,8 @@ class Run:
                     run_step(ctx, step)
         except ConditionNotReached as exc:
             verdict, reason = Verdict.FAIL, str(exc)
+        except NotApplicable as exc:
+            verdict, reason = Verdict.NOT_APPLICABLE, str(exc)
         except InstrumentLost as exc:
             verdict, reason = Verdict.ERROR, f"lost instrument {exc}"
             self.broken = f"lost instrument {exc.instrument}: {exc.what}"

@@ -22,6 +22,9 @@ class DutHlc(Strict):
                                                           "virtual lab")
     interface: str | None = Field(default=None, description="PLC modem's network interface: SDP multicast "
                                                                "to ff02::1 on it (real benches)")
+    modem_mac: str | None = Field(default=None, pattern=r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$",
+                                  description="the EV-side PLC modem's MAC on `interface`: SLAC's CM_SET_KEY.REQ "
+                                              "goes to it (default 00:B0:52:00:00:01, the Qualcomm local address)")
     payment: list[Literal["EIM", "PnC"]] = Field(default_factory=lambda: ["EIM"])
     tls: bool = Field(default=False, description="offers TLS (ISO 15118-2/-20)")
     tls_root: str | None = Field(default=None, description="V2G root CA (PEM) the EV trusts, or sim://v2g-root")

@@ -132,4 +132,18 @@ class HlcCompare(StepBase):
     limit: str
 
 
-HLC_STEPS: tuple[type, ...] = (HlcStart, HlcWait, HlcSetTarget, HlcStop, HlcCheck, HlcExpectCode, HlcCompare)
+
+class HlcSlac(StepBase):
+    """SLAC as the EV (ISO 15118-3) on the DUT profile's ``hlc.interface`` (the PLC modem's), before
+    ``hlc.start``: find the charger on the cable and join its network. Records the match (attempts,
+    attenuation, NID, timings; never the NMK) and judges it; NOT_APPLICABLE where the profile names no
+    interface. A limit set to null skips that judgement."""
+
+    action: Literal["hlc.slac"]
+    matched_limit: str = "slac_matched"
+    attempts_limit: str | None = "slac_parm_first_attempt"
+    response_limit: str | None = "slac_response_time"
+    duration_limit: str | None = "slac_matching_duration"
+
+HLC_STEPS: tuple[type, ...] = (HlcStart, HlcWait, HlcSetTarget, HlcStop, HlcCheck, HlcExpectCode, HlcCompare,
+                               HlcSlac)

@@ -78,6 +78,9 @@ DC_DEFECTS = (
        "(state B), before any DC mode is negotiated.", "j3400:J3400-DC-02"),
     _d("dc_ignores_ev_max_voltage", "Cable check runs at the charger's own maximum voltage, ignoring a 500 V class "
        "EV's maximum.", "j3400:J3400-DC-03"),
+    _d("slac_late_parm_cnf", "SLAC: CM_SLAC_PARM.CNF leaves the charger 300 ms after the request (TT_match_response "
+       "is 200 ms), so the EV needs a second attempt.", "din70121-dc:DIN-19"),
+    _d("slac_no_match_cnf", "SLAC: the charger never answers CM_SLAC_MATCH.REQ, so no match.", "din70121-dc:DIN-19"),
 )
 PNC_DEFECTS = (  # ISO 15118-2 Plug & Charge (sim/dc/secc_pnc.py)
     Defect("dc_pnc_short_challenge", "PaymentDetailsRes carries an 8-byte GenChallenge instead of 16 bytes.",

@@ -2,6 +2,8 @@
 HomePlug Green PHY network, over a raw Ethernet socket on the PLC modem's interface (Linux, CAP_NET_RAW).
 
 Every frame is timestamped so a test can judge the charger's SLAC timing (TT_match_response 200 ms ...).
+The NMK the charger hands over is a secret: it goes to our own modem and nowhere else (``public()`` leaves
+it out of anything recorded).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ TT_MATCHING_REPETITION_S = 10.0
 C_EV_MATCH_RETRY = 2
 NUM_START_ATTEN = 3
 TP_EV_BATCH_MSG_INTERVAL_S = 0.03
+# Where CM_SET_KEY.REQ goes when the bench does not name the EV's modem: the Qualcomm/Atheros local management
+# address, which the host's own QCA7000-class modem answers (EVerest libslac EvSlacConfig.plc_peer_mac default).
+LOCAL_MODEM = bytes.fromhex("00b052000001")
 
 
 @dataclass
@@ -28,18 +33,25 @@ class SlacResult:
     matched: bool = False
     evse_mac: str | None = None
     nid: str | None = None
-    nmk: str | None = None
+    nmk: str | None = field(default=None, repr=False)  # secret: never logged or recorded
     attenuation_db: float | None = None  # average of the charger's reported AAG groups
     parm_response_s: float | None = None
     parm_attempts: int = 0  # CM_SLAC_PARM.REQ sent until a CNF came within TT_match_response
     match_response_s: float | None = None
     error: str | None = None
+    set_key_confirmed: bool = False  # our modem answered CM_SET_KEY.CNF
+    duration_s: float | None = None  # first CM_SLAC_PARM.REQ to CM_SLAC_MATCH.CNF
     log: list[tuple[float, str, str]] = field(default_factory=list)  # (t, direction, message)
+
+    def public(self) -> dict:
+        """Everything but the NMK, for events, traces and reports."""
+        return {k: v for k, v in self.__dict__.items() if k != "nmk"}
 
 
 class EvSlac:
-    def __init__(self, interface: str):
+    def __init__(self, interface: str, modem_mac: bytes | None = None):
         self.interface = interface
+        self.modem_mac = modem_mac or LOCAL_MODEM  # CM_SET_KEY.REQ is for our own modem, never broadcast
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(m.ETHERTYPE))
         self.sock.bind((interface, m.ETHERTYPE))
         self.mac = self.sock.getsockname()[4][:6]
@@ -90,9 +102,11 @@ class EvSlac:
         r = self.result
         run_id = os.urandom(8)
         cnf = None
+        first = None
         for _ in range(1 + C_EV_MATCH_RETRY):
             r.parm_attempts += 1
             sent = self._send(m.BROADCAST, m.CM_SLAC_PARM_REQ, m.slac_parm_req(run_id))
+            first = first or sent
             cnf = self._expect(m.CM_SLAC_PARM_CNF, TT_MATCH_RESPONSE_S)
             if cnf:
                 r.parm_response_s = cnf[1] - sent
@@ -127,9 +141,11 @@ class EvSlac:
             r.error = "no CM_SLAC_MATCH.CNF"
             return
         r.match_response_s = match[1] - sent
+        r.duration_s = match[1] - first
         info = m.read_match_cnf(match[0].payload)
         r.evse_mac, r.nid, r.nmk = evse.hex(":"), info["nid"].hex(), info["nmk"].hex()
-        # join the charger's logical network: hand the NMK to our own modem (local, so unicast to it)
-        self._send(m.BROADCAST, m.CM_SET_KEY_REQ, m.set_key_req(info["nid"], info["nmk"], os.urandom(4)))
-        self._expect(m.CM_SET_KEY_CNF, 0.5)
+        # join the charger's logical network: hand the NMK to our own modem (unicast to it: a broadcast would
+        # put the key on the wire for every station to read)
+        self._send(self.modem_mac, m.CM_SET_KEY_REQ, m.set_key_req(info["nid"], info["nmk"], os.urandom(4)))
+        r.set_key_confirmed = self._expect(m.CM_SET_KEY_CNF, 0.5) is not None
         r.matched = True

@@ -24,7 +24,16 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
         from .secc_iso2_ac import attach_ac
 
         attach_ac(lab)  # an AC charger with ISO 15118-2: its SECC serves on loopback like the DC one
-        return await start_secc(lab, set(lab.defects), host=options.get("secc_host", "127.0.0.1"))
+        ac_tmp = tempfile.TemporaryDirectory(prefix="chargebench-v2g-pki-")  # TLS and Plug & Charge as DC
+        served, stop_ac = await start_secc(lab, set(lab.defects), host=options.get("secc_host", "127.0.0.1"),
+                                           pki_dir=Path(ac_tmp.name))
+        served.update(_pki_served(Path(ac_tmp.name)))
+
+        async def stop_ac_secc() -> None:
+            await stop_ac()
+            ac_tmp.cleanup()
+
+        return served, stop_ac_secc
     from .charger import attach
     from .secc import start
 
@@ -32,8 +41,7 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
     tmp = tempfile.TemporaryDirectory(prefix="chargebench-v2g-pki-")
     served, stop_secc = await start(lab, side.defects, host=options.get("secc_host", "127.0.0.1"),
                                     pki_dir=Path(tmp.name))
-    served["sim://v2g-root"] = str(Path(tmp.name) / "good" / "v2g_root.pem")  # the EV's trust anchor
-    served["sim://v2g-pki"] = str(Path(tmp.name) / "pnc" / "ev")  # the EV's contract, OEM and V2G root material
+    served.update(_pki_served(Path(tmp.name)))
     control = await asyncio.start_server(lambda r, w: _control(side, r, w), "127.0.0.1", 0)
     served["sim://dc-control"] = f"127.0.0.1:{control.sockets[0].getsockname()[1]}"
 
@@ -43,6 +51,11 @@ async def start_dc(lab: Any, bench: Any, dut: Any, options: dict[str, str]):
         tmp.cleanup()
 
     return served, stop
+
+
+def _pki_served(folder: Path) -> dict[str, str]:
+    """The EV's side of the lab's PKI: the V2G root it trusts, and its contract, OEM and V2G root material."""
+    return {"sim://v2g-root": str(folder / "good" / "v2g_root.pem"), "sim://v2g-pki": str(folder / "pnc" / "ev")}
 
 
 async def _control(side: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

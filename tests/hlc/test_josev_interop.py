@@ -49,6 +49,16 @@ def test_our_ev_completes_against_josev_secc(protocol: str) -> None:
     assert {"CableCheckReq", "PreChargeReq", loop, "WeldingDetectionReq", "SessionStopReq"} <= names
 
 
+def test_our_bpt_discharge_is_accepted_by_josev_secc() -> None:
+    """ISO 15118-20 DC_BPT with the EV discharging (negative EVTargetCurrent, BPT_ChannelSelection Discharge,
+    a negative EVPowerProfile entry): Josev's SECC decodes and validates every message."""
+    run = subprocess.run([str(PEER / "ev_vs_josev.sh"), "iso15118-20", "--energy", "DC_BPT", "--target-a", "-50"],
+                         capture_output=True, text=True, timeout=180)
+    rec = _record(run.stdout)
+    assert rec["outcome"] == "completed", (rec["outcome"], run.stderr[-2000:])
+    assert sum(e["request"] == "DC_ChargeLoopReq" and e["code"] == "OK" for e in rec["exchanges"]) >= 3
+
+
 @pytest.mark.parametrize(("deviation", "code"), [
     ("out_of_sequence:ServiceDiscoveryReq:CurrentDemandReq", "FAILED_SequenceError"),
     ("wrong_session_id:ServiceDiscoveryReq", "FAILED_UnknownSession"),

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loop-s", type=float, default=3.0, help="charge-loop seconds before the EV stops")
     ap.add_argument("--deviation", help="kind:at[:send], e.g. out_of_sequence:ServiceDiscoveryReq:CurrentDemandReq")
     ap.add_argument("--timeout", type=float, default=90.0)
+    ap.add_argument("--energy", default="DC", choices=["DC", "DC_BPT"], help="DC_BPT: -20 bidirectional")
+    ap.add_argument("--target-a", type=float, default=50.0, help="EVTargetCurrent; negative discharges (DC_BPT)")
     ap.add_argument("--precharge-tolerance-v", type=float, default=20.0,
                     help="Josev's simulated EVSE has no power stage (present voltage stays 1 V): use a huge value")
     args = ap.parse_args(argv)
@@ -37,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         kind, at, *rest = args.deviation.split(":")
         dev = Deviation(kind=kind, at=at, send=rest[0] if rest else None)
     # Josev's simulated EVSE answers slowly at first (JVM warm-up): real, generous per-message timeouts
-    dialect = _dialect(args.protocol, "DC")
+    dialect = _dialect(args.protocol, args.energy)
     dialect.timeouts = {k: max(v, 2.0) for k, v in dialect.timeouts.items()}
     timers = Timers(loop_real_s=0.1, poll_real_s=0.1, precharge_tolerance_v=args.precharge_tolerance_v)
-    evcc = Evcc(dialect, Battery(soc_pct=40.0, target_current_a=50.0), Target(interface=args.interface),
+    evcc = Evcc(dialect, Battery(soc_pct=40.0, target_current_a=args.target_a), Target(interface=args.interface),
                 RealClock(), timers, deviation=dev, stop_after_s=args.loop_s)
     evcc.start()
     evcc.join(args.timeout)

@@ -8,6 +8,7 @@ needs the pilot changed (B -> C before cable check, back to B at the end) or the
 from __future__ import annotations
 
 import json
+import ssl
 import statistics
 import threading
 import time
@@ -68,7 +69,7 @@ class HlcService:
     def stop(self) -> None:
         self.safe_state()
 
-    def target(self, tls_version: str | None = None) -> Target:
+    def target(self, tls_version: str | None = None, client_cert: bool = True) -> Target:
         hlc = self.dut.hlc
         tls = None
         if tls_version is not None:
@@ -76,7 +77,14 @@ class HlcService:
                 raise StepError("the DUT profile's hlc section names no tls_root (the V2G root the EV trusts)")
             from ..protocols.iso15118.pki import ev_context
 
-            tls = ev_context(Path(self.resolve(hlc.tls_root)), tls_version)
+            client = None
+            if tls_version == "1.3" and client_cert and hlc.contract_pki:  # -20: mutual TLS, vehicle certificate
+                folder = Path(self.resolve(hlc.contract_pki))
+                client = (folder / "vehicle_chain.pem", folder / "vehicle.key")
+            try:
+                tls = ev_context(Path(self.resolve(hlc.tls_root)), tls_version, client)
+            except (OSError, ssl.SSLError) as exc:
+                raise StepError(f"TLS material of the DUT profile's hlc section: {exc}") from None
         if hlc.sdp:
             host, _, port = self.resolve(hlc.sdp).rpartition(":")
             return Target(sdp_address=(host.strip("[]"), int(port)), tls=tls)
@@ -182,7 +190,7 @@ def hlc_start(ctx: Context, step: HlcStart) -> None:
         dialect.use_pnc(_wallet(svc), install=step.install_contract)
     tls = ("1.3" if step.protocol == "iso15118-20" else "1.2") if step.tls else None
     battery = _battery(ctx, step)
-    evcc = Evcc(dialect, battery, svc.target(tls), ctx.clock, on_exchange=svc.trace, deviation=dev,
+    evcc = Evcc(dialect, battery, svc.target(tls, step.client_cert), ctx.clock, on_exchange=svc.trace, deviation=dev,
                 stop_after_s=ctx.number(step.stop_after_s) if step.stop_after_s is not None else None)
     ev = EvBench(ctx, battery, evcc.timers.stop_current_a, evcc.timers.contactor_open_s)
     ev.cancelled = evcc.aborted
@@ -288,6 +296,8 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
         return float("Contract" in ((ex.body.get("PaymentOptionList") or {}).get("PaymentOption") or [])), "1", ""
     if m in ("contract_installed", "pnc_authorized"):
         return float(bool(rec.pnc.get("installed" if m == "contract_installed" else "authorized"))), "1", ""
+    if m == "session_established":
+        return (1.0 if rec.reached("session") else 0.0), "1", ""
     if m == "gen_challenge_bytes":
         n = rec.pnc.get("challenge_bytes")
         return (None if n is None else float(n)), "1", f"no PaymentDetailsRes ({rec.outcome or rec.phase})"

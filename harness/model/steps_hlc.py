@@ -41,6 +41,8 @@ class HlcStart(StepBase):
                                                                        "the DUT profile's hlc.contract_pki (TLS only)")
     install_contract: bool = Field(default=False, description="PnC: CertificateInstallation before PaymentDetails")
     tls: bool = Field(default=False, description="TLS with the V2G PKI: 1.2 for -2, 1.3 for -20")
+    client_cert: bool = Field(default=True, description="TLS 1.3 (-20): present the vehicle certificate "
+                                                         "(vehicle_chain.pem in hlc.contract_pki; mutual TLS)")
     target_current_a: Number = Field(default=100.0, description="negative: discharge (energy DC_BPT only)")
     soc_pct: Number = 30.0
     max_voltage_v: Number | None = Field(default=None, description="EVMaximumVoltageLimit (default from the "
@@ -98,7 +100,7 @@ class HlcCheck(StepBase):
     metric: Literal["response_time_max_ms", "response_time_median_ms", "failed_responses", "phase_duration_s",
                     "closed_after_s", "session_completed", "sdp_security_tls", "sdp_response_time_ms",
                     "precharge_error_v", "tls_version", "charging_reached", "contract_offered",
-                    "contract_installed", "pnc_authorized", "gen_challenge_bytes"]
+                    "contract_installed", "pnc_authorized", "gen_challenge_bytes", "session_established"]
     message: str | None = Field(default=None, description="request name for response-time metrics")
     phase: Phase | None = None
     limit: str

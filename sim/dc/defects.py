@@ -68,6 +68,8 @@ DC_DEFECTS = (
        "iso15118-20:ISO20-AC-01"),
     _d("dc_tls_expired_cert", "The charger's TLS server certificate (SECC leaf) has expired.",
        "iso15118-2:ISO2-TLS-01"),
+    _d("dc_tls_accepts_missing_client_cert", "The charger opens an ISO 15118-20 session over TLS although the EV "
+       "presented no vehicle certificate (no mutual authentication).", "iso15118-20:ISO20-TLS-02"),
     _d("dc_tls_1_2_only", "The charger's TLS server refuses TLS 1.3, which ISO 15118-20 requires.",
        "iso15118-20:ISO20-TLS-01"),
     _d("ac_hlc_nominal_before_auth", "The AC charger with ISO 15118-2 shows the nominal duty before the EV is "

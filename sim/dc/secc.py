@@ -104,6 +104,11 @@ class SeccSession:
                 self.lab.charger.hlc(self.now(), authorized=False, power=False)
             self.writer.close()
 
+    def _client_cert(self) -> bool:
+        """The EV presented a certificate in the TLS handshake (verified against the OEM root by the context)."""
+        ssl_object = self.writer.get_extra_info("ssl_object")
+        return bool(ssl_object is not None and ssl_object.getpeercert(binary_form=True))
+
     async def _sap(self, payload: bytes) -> bool:
         req = exi.decode(payload, exi.APP_PROTOCOL)["supportedAppProtocolReq"]
         offered = sorted(req.get("AppProtocol", []), key=lambda p: p.get("Priority", 99))
@@ -115,6 +120,13 @@ class SeccSession:
         cls = APP_PROTOCOLS[chosen["ProtocolNamespace"]]
         usable = AC_PROTOCOLS.get(cls) if self.dc is None else (None if cls is Iso20AcSecc else cls)
         if usable is None:  # an AC protocol on a DC charger or the reverse
+            res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
+            await self.send(exi.encode(res, exi.APP_PROTOCOL))
+            return False
+        if (self.tls and cls in (Iso20Secc, Iso20AcSecc) and not self._client_cert()
+                and "dc_tls_accepts_missing_client_cert" not in self.defects):
+            # ISO 15118-20 needs mutual TLS: no vehicle certificate in the handshake, no -20 session
+            print("secc: ISO 15118-20 over TLS without a client certificate; refused", file=sys.stderr, flush=True)
             res = {"supportedAppProtocolRes": {"ResponseCode": "Failed_NoNegotiation"}}
             await self.send(exi.encode(res, exi.APP_PROTOCOL))
             return False
@@ -186,8 +198,10 @@ def _tls_contexts(folder: Path) -> dict[str, ssl.SSLContext]:
     Plug & Charge material (folder/pnc: ev/ for the EV, secc/ for the charger)."""
     good = pki.generate(folder / "good")
     pki_contract.generate(folder / "pnc", good)
-    return {"good": pki.secc_context(good), "expired": pki.secc_context(good, expired=True),
-            "tls12": pki.secc_context(good, versions=("1.2",))}
+    oem = folder / "pnc" / "secc" / "oem_root.pem"  # vehicle certificates (ISO 15118-20 mutual TLS) chain to it
+    return {"good": pki.secc_context(good, client_roots=oem),
+            "expired": pki.secc_context(good, expired=True, client_roots=oem),
+            "tls12": pki.secc_context(good, versions=("1.2",), client_roots=oem)}
 
 
 async def start(lab: Any, defects: set[str], host: str = "127.0.0.1",

@@ -83,12 +83,15 @@ def generate(folder: Path) -> Path:
     return folder
 
 
-def ev_context(root_pem: Path, version: str = "1.2") -> ssl.SSLContext:
-    """The EV's TLS client: trusts the V2G root only, no host name (the SECC is reached by IP)."""
+def ev_context(root_pem: Path, version: str = "1.2", client: tuple[Path, Path] | None = None) -> ssl.SSLContext:
+    """The EV's TLS client: trusts the V2G root only, no host name (the SECC is reached by IP). ``client``
+    (chain PEM, key PEM): the vehicle certificate it presents (ISO 15118-20 mutual TLS)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_REQUIRED
     ctx.load_verify_locations(root_pem)
+    if client is not None:
+        ctx.load_cert_chain(*client)
     v = ssl.TLSVersion.TLSv1_3 if version == "1.3" else ssl.TLSVersion.TLSv1_2
     ctx.minimum_version = ctx.maximum_version = v
     if version != "1.3":
@@ -96,10 +99,16 @@ def ev_context(root_pem: Path, version: str = "1.2") -> ssl.SSLContext:
     return ctx
 
 
-def secc_context(folder: Path, versions: tuple[str, ...] = ("1.2", "1.3"), expired: bool = False) -> ssl.SSLContext:
-    """The charger's TLS server with its chain up to (not including) the V2G root."""
+def secc_context(folder: Path, versions: tuple[str, ...] = ("1.2", "1.3"), expired: bool = False,
+                 client_roots: Path | None = None) -> ssl.SSLContext:
+    """The charger's TLS server with its chain up to (not including) the V2G root. ``client_roots``: ask for a
+    client certificate and verify one that is sent against these roots (whether one is required depends on the
+    protocol chosen later, in supportedAppProtocol: ISO 15118-20 requires it)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(folder / ("secc_expired_chain.pem" if expired else "secc_chain.pem"), folder / "secc.key")
+    if client_roots is not None:
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+        ctx.load_verify_locations(client_roots)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3 if "1.2" not in versions else ssl.TLSVersion.TLSv1_2
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2 if "1.3" not in versions else ssl.TLSVersion.TLSv1_3
     return ctx

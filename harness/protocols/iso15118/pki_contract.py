@@ -2,7 +2,8 @@
 
 - MO root -> MO sub-CA 1 -> MO sub-CA 2 -> contract leaf (CN = eMAID), plus an expired contract under the same
   chain and a contract from an MO root the charger does not trust (negative tests);
-- OEM root -> OEM sub-CA 1 -> OEM sub-CA 2 -> OEM provisioning leaf (the EV's identity for CertificateInstallation);
+- OEM root -> OEM sub-CA 1 -> OEM sub-CA 2 -> OEM provisioning leaf (the EV's identity for CertificateInstallation)
+  and a vehicle leaf (the EV's TLS client certificate for ISO 15118-20 mutual TLS);
 - V2G root -> CPS sub-CA 1 -> CPS sub-CA 2 -> CPS leaf, which signs CertificateInstallationRes.
 
 ``generate`` writes two folders: ``ev/`` (what the EV holds: contract chains and keys, OEM provisioning chain and
@@ -96,7 +97,7 @@ def generate(folder: Path, v2g: Path) -> Path:
     secc.mkdir(parents=True, exist_ok=True)
     mo_root, _, contract, mo_sub2_key = _hierarchy("chargebench MO Root CA", "MO", EMAID)
     _, _, untrusted, _ = _hierarchy("chargebench rogue MO Root CA", "MO", "DEEXAC00000666")
-    oem_root, _, oem, _ = _hierarchy("chargebench OEM Root CA", "OEM", "chargebench-ev-0001")
+    oem_root, _, oem, oem_sub2_key = _hierarchy("chargebench OEM Root CA", "OEM", "chargebench-ev-0001")
     v2g_root = x509.load_pem_x509_certificate((v2g / "v2g_root.pem").read_bytes())
     v2g_key = serialization.load_pem_private_key((v2g / "v2g_root.key").read_bytes(), None)
     _, _, cps, _ = _hierarchy("", "CPS", "chargebench CPS Leaf", root=(v2g_root, v2g_key))
@@ -104,6 +105,7 @@ def generate(folder: Path, v2g: Path) -> Path:
     _sibling(contract, mo_sub2_key, EMAID, expired=True).write(ev, "contract_expired")
     untrusted.write(ev, "contract_untrusted")
     oem.write(ev, "oem_prov")
+    _sibling(oem, oem_sub2_key, "chargebench-vehicle-0001").write(ev, "vehicle")
     shutil.copyfile(v2g / "v2g_root.pem", ev / "v2g_root.pem")
     (secc / "mo_root.pem").write_bytes(mo_root.public_bytes(PEM))
     (secc / "oem_root.pem").write_bytes(oem_root.public_bytes(PEM))

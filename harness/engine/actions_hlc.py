@@ -101,7 +101,7 @@ class HlcService:
         self.safe_state()
         ctx.bench.requests.cancel_all("the HLC session was aborted")
         if self.ev is not None:
-            self.ev.off()
+            self.ev.off(ctx)
 
     def trace(self, ex: Exchange) -> None:
         if self.run_dir is None:

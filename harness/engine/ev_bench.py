@@ -150,8 +150,9 @@ class EvBench:
                     waited_s=round(waited, 3), forced=waited >= self.open_wait_s)
         return True
 
-    def off(self) -> None:
-        """Engine thread, safe state of the session: the EV's contactor open, whatever the current."""
+    def off(self, ctx: Context) -> None:
+        """Engine thread, safe state of the session (``ctx``: the test now running): the EV's contactor open,
+        whatever the current."""
         if self.emulator is not None and self.emulator.closed:
             self.emulator.contactor(False)
-            self._event("ev_battery", instrument=self.emulator.name, action="off")
+            ctx.rundir.event("ev_battery", t=round(ctx.t(), 6), instrument=self.emulator.name, action="off")

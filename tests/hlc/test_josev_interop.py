@@ -77,3 +77,25 @@ def test_josev_ev_completes_against_our_charger(protocol: str) -> None:
                          timeout=180)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "SessionStopRes received" in run.stdout
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    ([], None),
+    (["--install"], None),
+    (["--deviation", "bad_signature:AuthorizationReq"], "FAILED_SignatureError"),
+    (["--deviation", "wrong_challenge:AuthorizationReq"], "FAILED_ChallengeInvalid"),
+])
+def test_our_pnc_ev_against_josev_secc(args: list[str], code: str | None) -> None:
+    """ISO 15118-2 DC Plug & Charge over TLS 1.2 with Josev's own test PKI: Josev verifies our contract chain and
+    signatures; with --install our EV verifies and decrypts Josev's CertificateInstallationRes; our deliberately
+    bad AuthorizationReqs get Josev's FAILED codes."""
+    run = subprocess.run([str(PEER / "pnc_vs_josev.sh"), *args], capture_output=True, text=True, timeout=180)
+    rec = _record(run.stdout)
+    auth = [e for e in rec["exchanges"] if e["request"] == "AuthorizationReq"]
+    if code is None:
+        assert rec["outcome"] == "completed" and rec["pnc"].get("authorized"), (rec["outcome"], run.stderr[-2000:])
+        assert rec["sdp"]["tls"] == "TLSv1.2"
+        if "--install" in args:
+            assert rec["pnc"].get("installed") == rec["pnc"]["emaid"]
+    else:
+        assert auth and auth[-1]["code"] == code, rec

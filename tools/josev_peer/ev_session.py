@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from harness.engine.actions_hlc import _dialect
 from harness.protocols.iso15118.battery import Battery
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=90.0)
     ap.add_argument("--energy", default="DC", choices=["DC", "DC_BPT"], help="DC_BPT: -20 bidirectional")
     ap.add_argument("--target-a", type=float, default=50.0, help="EVTargetCurrent; negative discharges (DC_BPT)")
+    ap.add_argument("--tls-root", help="V2G root PEM: TLS (1.2 for -2) trusting it")
+    ap.add_argument("--pnc", help="folder with the EV's Plug & Charge material (pki_contract layout): PnC")
+    ap.add_argument("--install", action="store_true", help="PnC: CertificateInstallation first")
     ap.add_argument("--precharge-tolerance-v", type=float, default=20.0,
                     help="Josev's simulated EVSE has no power stage (present voltage stays 1 V): use a huge value")
     args = ap.parse_args(argv)
@@ -42,13 +46,23 @@ def main(argv: list[str] | None = None) -> int:
     dialect = _dialect(args.protocol, args.energy)
     dialect.timeouts = {k: max(v, 2.0) for k, v in dialect.timeouts.items()}
     timers = Timers(loop_real_s=0.1, poll_real_s=0.1, precharge_tolerance_v=args.precharge_tolerance_v)
-    evcc = Evcc(dialect, Battery(soc_pct=40.0, target_current_a=args.target_a), Target(interface=args.interface),
+    tls = None
+    if args.tls_root:
+        from harness.protocols.iso15118.pki import ev_context
+
+        tls = ev_context(Path(args.tls_root), "1.3" if args.protocol == "iso15118-20" else "1.2")
+    if args.pnc:
+        from harness.protocols.iso15118.pnc import Wallet
+
+        dialect.use_pnc(Wallet.load(Path(args.pnc)), install=args.install)
+    evcc = Evcc(dialect, Battery(soc_pct=40.0, target_current_a=args.target_a),
+                Target(interface=args.interface, tls=tls),
                 RealClock(), timers, deviation=dev, stop_after_s=args.loop_s)
     evcc.start()
     evcc.join(args.timeout)
     rec = evcc.record
     out = {"protocol": args.protocol, "outcome": rec.outcome, "phase": rec.phase, "sdp": rec.sdp,
-           "charger_fault": rec.charger_fault, "closed_after_s": rec.closed_after_s,
+           "charger_fault": rec.charger_fault, "closed_after_s": rec.closed_after_s, "pnc": rec.pnc,
            "exchanges": [{"request": e.request, "response": e.response, "code": e.code, "deviation": e.deviation,
                           "error": e.error,
                           "ms": None if e.response_time_s is None else round(e.response_time_s * 1e3, 2)}

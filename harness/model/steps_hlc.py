@@ -61,6 +61,8 @@ class HlcStart(StepBase):
             raise ValueError("payment: PnC is implemented for iso15118-2 only")
         if self.install_contract and self.payment != "PnC":
             raise ValueError("install_contract needs payment: PnC")
+        if isinstance(self.target_current_a, float) and self.target_current_a < 0 and self.energy != "DC_BPT":
+            raise ValueError("a negative target_current_a asks to discharge: it needs energy: DC_BPT")
         return self
 
 

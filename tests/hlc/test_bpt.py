@@ -13,7 +13,7 @@ import pytest
 from harness.engine.actions_hlc import _check_direction
 from harness.engine.context import StepError
 from harness.engine.plan import plan
-from harness.loader import load, load_suite
+from harness.loader import LoadError, load, load_suite
 from harness.model import BenchConfig, DutProfile
 from harness.protocols.iso15118.battery import Battery
 from harness.protocols.iso15118.dialect_iso20 import Iso20Dialect
@@ -55,6 +55,26 @@ def test_stage_discharges_with_the_charging_ramps_and_within_the_declared_limits
     stage.stop(8.0)
     stage.advance(10.0)
     assert (stage.mode, stage.contactor, stage.i_out) == ("off", False, 0.0)
+
+
+def test_a_negative_target_needs_dc_bpt_at_load_time(tmp_path: Path) -> None:
+    suite = tmp_path / "bad.yaml"
+    suite.write_text("""kind: suite
+id: bad
+title: bad
+version: "1"
+standards: [{name: ISO 15118-20, edition: "2022", clauses: [x]}]
+limits: [limits/iso15118-20_2022.yaml]
+tests:
+  - id: T-1
+    title: t
+    clause: x
+    purpose: x
+    steps:
+      - {action: hlc.start, protocol: iso15118-20, target_current_a: -50}
+""")
+    with pytest.raises(LoadError, match=r"bad.yaml:13:9: .*needs energy: DC_BPT"):
+        load_suite(suite)
 
 
 def test_a_negative_target_outside_a_bpt_session_gives_no_current() -> None:

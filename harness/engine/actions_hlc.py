@@ -289,6 +289,8 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
         version = rec.sdp.get("tls")
         return ({"TLSv1.2": 1.2, "TLSv1.3": 1.3}.get(version) if version else None), "1", \
             f"no TLS session ({rec.outcome})"
+    if m == "contract_offered" and "contract_offered" in rec.pnc:  # PnC sessions (-20: AuthorizationSetupRes)
+        return float(rec.pnc["contract_offered"]), "1", ""
     if m == "contract_offered":
         ex = next((e for e in rec.of("ServiceDiscoveryReq") if e.body), None)
         if ex is None:
@@ -300,7 +302,7 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
         return (1.0 if rec.reached("session") else 0.0), "1", ""
     if m == "gen_challenge_bytes":
         n = rec.pnc.get("challenge_bytes")
-        return (None if n is None else float(n)), "1", f"no PaymentDetailsRes ({rec.outcome or rec.phase})"
+        return (None if n is None else float(n)), "1", f"no GenChallenge received ({rec.outcome or rec.phase})"
     if m == "precharge_error_v":
         if rec.precharge_present_v is None or rec.precharge_target_v is None:
             return None, "V", "no PreChargeRes"

@@ -57,10 +57,10 @@ class HlcStart(StepBase):
         """The EV refuses Plug & Charge without TLS (ISO 15118-2: the contract is used over TLS only)."""
         if self.payment == "PnC" and not self.tls:
             raise ValueError("payment: PnC needs tls: true (the EV offers Plug & Charge over TLS only)")
-        if self.payment == "PnC" and self.protocol != "iso15118-2":
-            raise ValueError("payment: PnC is implemented for iso15118-2 only")
-        if self.install_contract and self.payment != "PnC":
-            raise ValueError("install_contract needs payment: PnC")
+        if self.payment == "PnC" and self.protocol == "din70121":
+            raise ValueError("payment: PnC is ISO 15118 only (DIN SPEC 70121 has EIM only)")
+        if self.install_contract and (self.payment != "PnC" or self.protocol != "iso15118-2"):
+            raise ValueError("install_contract needs payment: PnC with iso15118-2")
         if isinstance(self.target_current_a, float) and self.target_current_a < 0 and self.energy != "DC_BPT":
             raise ValueError("a negative target_current_a asks to discharge: it needs energy: DC_BPT")
         return self

@@ -103,5 +103,13 @@ PNC_DEFECTS = (  # ISO 15118-2 Plug & Charge (sim/dc/secc_pnc.py)
     Defect("dc_pnc_offers_contract_without_tls", "Contract (Plug & Charge) is offered and accepted over TCP "
            "without TLS.", "iso15118-2:ISO2-PNC-08"),
 )
+PNC_DEFECTS += (  # ISO 15118-20 Plug & Charge (sim/dc/secc_pnc20.py)
+    Defect("dc_pnc20_short_challenge", "AuthorizationSetupRes (-20) carries an 8-byte GenChallenge instead of 16 "
+           "bytes.", "iso15118-20:ISO20-PNC-01"),
+    Defect("dc_pnc20_accepts_bad_signature", "A -20 AuthorizationReq whose PnC_AReqAuthorizationMode signature does "
+           "not verify is accepted.", "iso15118-20:ISO20-PNC-02"),
+    Defect("dc_pnc20_ignores_challenge", "A -20 AuthorizationReq with a GenChallenge other than the one of "
+           "AuthorizationSetupRes is accepted.", "iso15118-20:ISO20-PNC-03"),
+)
 register(*DC_DEFECTS, *PNC_DEFECTS)
 NAMES = frozenset(d.name for d in (*DC_DEFECTS, *PNC_DEFECTS))

@@ -16,6 +16,7 @@ import time
 from harness.protocols.iso15118 import exi
 
 from .secc_din import DinSecc, num
+from .secc_pnc20 import Pnc20Secc
 
 MAIN, DC = 0x8002, 0x8004
 SERVICES = (2, 6)  # DC, DC_BPT (ISO 15118-20 Table 204)
@@ -29,7 +30,7 @@ def rn(value: float) -> dict:
     raise ValueError(value)
 
 
-class Iso20Secc(DinSecc):
+class Iso20Secc(Pnc20Secc, DinSecc):
     namespace = "urn:iso:std:iso:15118:-20:DC"
     first = {"SessionSetupReq"}
     evse_id = "DE*EXA*E0001"
@@ -49,6 +50,7 @@ class Iso20Secc(DinSecc):
 
     def unwrap(self, msg: dict) -> tuple[str, dict, str | None]:
         (name, body), = msg.items()
+        self.header = body.get("Header") or {}  # its Signature: Plug & Charge (secc_pnc20)
         return name, {k: v for k, v in body.items() if k != "Header"}, body.get("Header", {}).get("SessionID")
 
     def wrap(self, name: str, body: dict) -> dict:
@@ -136,6 +138,9 @@ class Iso20Secc(DinSecc):
         t = self.s.now()
         st = self.s.stage
         ok = {"ResponseCode": "OK"}
+        pnc = self.pnc20_handle(name, body)
+        if pnc is not None:
+            return pnc
         if name == "SessionSetupReq":
             return {"ResponseCode": "OK_NewSessionEstablished", "EVSEID": self.evse_id}, {"AuthorizationSetupReq"}
         if name == "AuthorizationSetupReq":

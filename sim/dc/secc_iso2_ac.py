@@ -174,6 +174,9 @@ class Iso20AcSecc(Iso20Secc):
     def handle(self, name: str, body: dict) -> tuple[dict, set[str]]:
         t = self.s.now()
         ok = {"ResponseCode": "OK"}
+        pnc = self.pnc20_handle(name, body)
+        if pnc is not None:
+            return pnc
         if name == "AuthorizationReq":
             self.charger.hlc(t, authorized=True)
             return {**ok, "EVSEProcessing": "Finished"}, {"AuthorizationReq", "ServiceDiscoveryReq"}

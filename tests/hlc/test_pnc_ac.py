@@ -28,7 +28,7 @@ START = {"action": "hlc.start", "protocol": "iso15118-2", "energy": "AC", "tls":
 def test_pnc_needs_tls_in_the_step_model() -> None:
     with pytest.raises(ValidationError, match="needs tls: true"):
         HlcStart(action="hlc.start", protocol="iso15118-2", payment="PnC")
-    with pytest.raises(ValidationError, match="install_contract needs payment: PnC"):
+    with pytest.raises(ValidationError, match="install_contract needs payment: PnC with iso15118-2"):
         HlcStart(action="hlc.start", protocol="iso15118-2", install_contract=True)
 
 

@@ -58,7 +58,24 @@ class Iso20Dialect(DinDialect):
 
     # -- framing ---------------------------------------------------------------------------------------------
     def wrap(self, session_id: str, name: str, body: Body) -> dict:
-        return {name: {"Header": {"SessionID": session_id, "TimeStamp": int(time.time())}, **body}}
+        header: Body = {"SessionID": session_id, "TimeStamp": int(time.time())}
+        if "_Signature" in body:  # Plug & Charge (pnc.py): the signature goes into the Header
+            header["Signature"] = body["_Signature"]
+            body = {k: v for k, v in body.items() if k != "_Signature"}
+        return {name: {"Header": header, **body}}
+
+    # -- Plug & Charge (pnc.py) ------------------------------------------------------------------------------
+    pnc: Any = None
+
+    def use_pnc(self, wallet: Any, install: bool = False) -> None:
+        from .pnc import PncEv
+
+        self.pnc = PncEv(wallet, False)
+
+    def pnc_deviation(self, kind: str, name: str, body: Body) -> Body:
+        if self.pnc is None:
+            raise ValueError(f"deviation {kind} needs payment: PnC")
+        return self.pnc.deviation(kind, name, body)
 
     def unwrap(self, message: dict) -> tuple[str, Body, str | None]:
         if len(message) != 1:
@@ -92,8 +109,11 @@ class Iso20Dialect(DinDialect):
     # -- sequence ----------------------------------------------------------------------------------------------
     def negotiate(self, evcc: Any) -> Body:
         ongoing = evcc.timers.ongoing_s
-        evcc._send("AuthorizationSetupReq", {})
-        evcc._until_finished("AuthorizationReq", self.authorization, ongoing)
+        if self.pnc is not None:
+            self.pnc.negotiate20(evcc)
+        else:
+            evcc._send("AuthorizationSetupReq", {})
+            evcc._until_finished("AuthorizationReq", self.authorization, ongoing)
         evcc.record.enter("authorized", evcc.t())
         disc = evcc._send("ServiceDiscoveryReq", {})
         offered = [s.get("ServiceID") for s in (disc.get("EnergyTransferServiceList") or {}).get("Service", [])]

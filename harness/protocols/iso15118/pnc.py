@@ -1,5 +1,6 @@
 """The EV's side of ISO 15118-2 Plug & Charge: ServiceDiscovery (Contract offered?) -> PaymentServiceSelection
-(Contract) -> [CertificateInstallation] -> PaymentDetails -> signed Authorization.
+(Contract) -> [CertificateInstallation] -> PaymentDetails -> signed Authorization; and of ISO 15118-20's:
+AuthorizationSetup (PnC offered, GenChallenge) -> Authorization with the signed PnC_AReqAuthorizationMode.
 
 Why apart from dialect_iso2: the crypto and the wallet are PnC only. The EV verifies CertificateInstallationRes
 (CPS chain to the V2G root, the signature over the four signed elements, the decrypted key matching the contract
@@ -16,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
-from . import pki_contract, xmldsig
+from . import exi, pki_contract, xmldsig
 from .pki_contract import Chain
 
 Body = dict[str, Any]
@@ -87,6 +88,11 @@ class PncEv:
         """The deliberately wrong version of ``body`` (see session.PNC_DEVIATIONS)."""
         if kind == "bad_signature" and "_Signature" in body:
             return {**body, "_Signature": xmldsig.tamper(body["_Signature"])}
+        if "PnC_AReqAuthorizationMode" in body:  # ISO 15118-20
+            if kind == "wrong_challenge":
+                return self.authorization20_req(bytes(b ^ 0x5A for b in (self.challenge or bytes(16))))
+            if kind in self.wallet.bad:
+                return self.authorization20_req(contract=self.wallet.bad[kind])
         if kind == "wrong_challenge" and name == "AuthorizationReq":
             other = bytes(b ^ 0x5A for b in (self.challenge or bytes(16)))
             return self.authorization_req(other)
@@ -119,6 +125,32 @@ class PncEv:
             raise evcc._fault("PaymentDetailsRes: GenChallenge is not base64") from None
         rec.pnc["challenge_bytes"] = len(self.challenge)
         evcc._until_finished(d.auth_req, self.authorization_req, evcc.timers.ongoing_s)
+        rec.pnc["authorized"] = True
+
+    # -- ISO 15118-20: AuthorizationSetup offers PnC with a GenChallenge; AuthorizationReq carries the signed
+    # PnC_AReqAuthorizationMode (contract chain inside). Signed as Josev 0.31.2 does (P-256, SHA-256): the -20
+    # algorithm suite (secp521r1 / SHA-512, Ed448) is not implemented here. No CertificateInstallation for -20.
+    def authorization20_req(self, challenge: bytes | None = None, contract: Chain | None = None) -> Body:
+        contract = contract or self.wallet.contract
+        mode = {"Id": AUTH_ID, "GenChallenge": _b64(challenge if challenge is not None else self.challenge or b""),
+                "ContractCertificateChain": chain_json(contract)}
+        signature = xmldsig.sign([("PnC_AReqAuthorizationMode", mode)], contract.key, exi.ISO20_COMMON)
+        return {"SelectedAuthorizationService": "PnC", "PnC_AReqAuthorizationMode": mode, "_Signature": signature}
+
+    def negotiate20(self, evcc: Any) -> None:
+        rec = evcc.record
+        setup = evcc._send("AuthorizationSetupReq", {})
+        services = setup.get("AuthorizationServices") or []
+        rec.pnc["contract_offered"] = "PnC" in services
+        if "PnC" not in services:
+            raise evcc._fault(f"Plug & Charge: AuthorizationSetupRes offers {services} over TLS, no PnC")
+        try:
+            self.challenge = base64.b64decode((setup.get("PnC_ASResAuthorizationMode") or {}).get("GenChallenge") or "")
+        except ValueError:
+            raise evcc._fault("AuthorizationSetupRes: GenChallenge is not base64") from None
+        rec.pnc["challenge_bytes"] = len(self.challenge)
+        rec.pnc["emaid"] = self.wallet.contract.cn
+        evcc._until_finished("AuthorizationReq", self.authorization20_req, evcc.timers.ongoing_s)
         rec.pnc["authorized"] = True
 
     def _install(self, res: Body, signature: Any, evcc: Any) -> None:

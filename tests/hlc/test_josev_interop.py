@@ -99,3 +99,24 @@ def test_our_pnc_ev_against_josev_secc(args: list[str], code: str | None) -> Non
             assert rec["pnc"].get("installed") == rec["pnc"]["emaid"]
     else:
         assert auth and auth[-1]["code"] == code, rec
+
+
+@pytest.mark.parametrize(("args", "expect"), [
+    ([], "completed"),
+    (["--deviation", "bad_signature:AuthorizationReq"], "FAILED_SignatureError"),
+    (["--no-client-cert"], "no session"),
+])
+def test_our_pnc20_ev_against_josev_secc(args: list[str], expect: str) -> None:
+    """ISO 15118-20 DC Plug & Charge over TLS 1.3 with our EV's client certificate (Josev requires one): Josev
+    verifies our signed PnC_AReqAuthorizationMode; without a client certificate there is no session."""
+    run = subprocess.run([str(PEER / "pnc_vs_josev.sh"), *args], capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "PROTO": "iso15118-20"})
+    rec = _record(run.stdout)
+    if expect == "completed":
+        assert rec["outcome"] == "completed" and rec["pnc"].get("authorized"), (rec["outcome"], run.stderr[-2000:])
+        assert rec["sdp"]["tls"] == "TLSv1.3"
+    elif expect == "no session":
+        assert not any(e["request"] == "SessionSetupReq" for e in rec["exchanges"]), rec
+    else:
+        auth = [e for e in rec["exchanges"] if e["request"] == "AuthorizationReq"]
+        assert auth and auth[-1]["code"] == expect, rec

@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tls-root", help="V2G root PEM: TLS (1.2 for -2) trusting it")
     ap.add_argument("--pnc", help="folder with the EV's Plug & Charge material (pki_contract layout): PnC")
     ap.add_argument("--install", action="store_true", help="PnC: CertificateInstallation first")
+    ap.add_argument("--no-client-cert", action="store_true", help="TLS 1.3 (-20): present no vehicle certificate")
     ap.add_argument("--precharge-tolerance-v", type=float, default=20.0,
                     help="Josev's simulated EVSE has no power stage (present voltage stays 1 V): use a huge value")
     args = ap.parse_args(argv)
@@ -50,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.tls_root:
         from harness.protocols.iso15118.pki import ev_context
 
-        tls = ev_context(Path(args.tls_root), "1.3" if args.protocol == "iso15118-20" else "1.2")
+        v13 = args.protocol == "iso15118-20"
+        client = None
+        if v13 and args.pnc and not args.no_client_cert:
+            client = (Path(args.pnc) / "vehicle_chain.pem", Path(args.pnc) / "vehicle.key")
+        tls = ev_context(Path(args.tls_root), "1.3" if v13 else "1.2", client)
     if args.pnc:
         from harness.protocols.iso15118.pnc import Wallet
 

@@ -33,6 +33,9 @@ def main(argv: list[str]) -> int:
     write_key(out / "contract.key", _key(pki, "contractLeaf", "contractLeafPassword.txt"))
     (out / "oem_prov_chain.pem").write_bytes(_chain(pki, ["oemLeafCert", "oemSubCA2Cert", "oemSubCA1Cert"]))
     write_key(out / "oem_prov.key", _key(pki, "oemLeaf", "oemLeafPassword.txt"))
+    # Josev's -20 EVCC presents its OEM chain as the TLS 1.3 client certificate: our "vehicle" certificate
+    (out / "vehicle_chain.pem").write_bytes((out / "oem_prov_chain.pem").read_bytes())
+    write_key(out / "vehicle.key", _key(pki, "oemLeaf", "oemLeafPassword.txt"))
     (out / "v2g_root.pem").write_bytes(_chain(pki, ["v2gRootCACert"]))
     print("wrote", ", ".join(sorted(p.name for p in out.iterdir())), file=sys.stderr)
     return 0

@@ -120,3 +120,18 @@ def test_our_pnc20_ev_against_josev_secc(args: list[str], expect: str) -> None:
     else:
         auth = [e for e in rec["exchanges"] if e["request"] == "AuthorizationReq"]
         assert auth and auth[-1]["code"] == expect, rec
+
+
+@pytest.mark.parametrize("args", [[], ["install"], ["install", "--defect", "dc_pnc_bad_install_signature"]])
+def test_josev_pnc_ev_against_our_charger(args: list[str]) -> None:
+    """Josev's EV doing ISO 15118-2 Plug & Charge over TLS with our simulated charger holding Josev's PKI: our
+    charger verifies Josev's signed AuthorizationReq; with install, Josev verifies our CPS-signed
+    CertificateInstallationRes and decrypts our encrypted contract key; a tampered signature makes it stop."""
+    run = subprocess.run([str(PEER / "josev_pnc_ev_vs_sim.sh"), *args], capture_output=True, text=True, timeout=180)
+    out = run.stdout
+    if "--defect" in args:
+        assert run.returncode != 0 and "Signature verification of CertificateInstallationRes failed" in out, out[-3000:]
+        return
+    assert run.returncode == 0, out[-3000:] + run.stderr[-2000:]
+    assert '"request": "AuthorizationReq", "code": "OK"' in out
+    assert ('"request": "CertificateInstallationReq", "code": "OK"' in out) == ("install" in args)

@@ -1,6 +1,10 @@
-"""Turn the ISO 15118-2 PKI made by Josev's own create_certs.sh into the EV folder our Plug & Charge code reads
-(harness/protocols/iso15118/pki_contract.py layout): contract and OEM provisioning chains (leaf first) with their
-keys decrypted, and the V2G root. Usage: josev_wallet.py JOSEV_PKI_DIR OUT_DIR
+"""Turn the ISO 15118-2 PKI made by Josev's own create_certs.sh into the folders our code reads:
+
+- ``josev_wallet.py JOSEV_PKI_DIR OUT_DIR``: the EV's wallet (harness/protocols/iso15118/pki_contract.py layout):
+  contract and OEM provisioning chains (leaf first) with their keys decrypted, and the V2G root;
+- ``josev_wallet.py --lab JOSEV_PKI_DIR OUT_DIR``: the simulated charger's PKI folder (sim/dc/secc.py
+  ``pki_dir``): good/ (SECC leaf chain and key for TLS), pnc/secc/ (MO and OEM roots it trusts, the CPS chain and
+  key that sign CertificateInstallationRes, Josev's contract as the one to install), so Josev's EV trusts it.
 
 The keys land unencrypted in OUT_DIR (mode 0600): use a temporary folder; nothing is printed but file names.
 """
@@ -26,8 +30,34 @@ def _chain(pki: Path, names: list[str]) -> bytes:
     return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
 
 
+def lab(pki: Path, out: Path) -> None:
+    good, secc, ev = out / "good", out / "pnc" / "secc", out / "pnc" / "ev"
+    for d in (good, secc, ev):
+        d.mkdir(parents=True, exist_ok=True)
+    chain = _chain(pki, ["seccLeafCert", "cpoSubCA2Cert", "cpoSubCA1Cert"])
+    for name in ("secc_chain.pem", "secc_expired_chain.pem"):  # no expired twin in Josev's PKI: the same chain
+        (good / name).write_bytes(chain)
+    (good / "secc.pem").write_bytes(_chain(pki, ["seccLeafCert"]))
+    (good / "v2g_root.pem").write_bytes(_chain(pki, ["v2gRootCACert"]))
+    write_key(good / "secc.key", _key(pki, "seccLeaf", "seccLeafPassword.txt"))
+    (secc / "mo_root.pem").write_bytes(_chain(pki, ["moRootCACert"]))
+    (secc / "oem_root.pem").write_bytes(_chain(pki, ["oemRootCACert"]))
+    (secc / "cps_chain.pem").write_bytes(_chain(pki, ["cpsLeafCert", "cpsSubCA2Cert", "cpsSubCA1Cert"]))
+    write_key(secc / "cps.key", _key(pki, "cpsLeaf", "cpsLeafPassword.txt"))
+    (secc / "install_chain.pem").write_bytes(_chain(pki, ["contractLeafCert", "moSubCA2Cert", "moSubCA1Cert"]))
+    write_key(secc / "install.key", _key(pki, "contractLeaf", "contractLeafPassword.txt"))
+    wallet(pki, ev)  # pki_contract.generate sees the EV side as done and keeps all of this
+
+
 def main(argv: list[str]) -> int:
-    pki, out = Path(argv[0]) / "iso15118_2", Path(argv[1])
+    if argv[0] == "--lab":
+        lab(Path(argv[1]) / "iso15118_2", Path(argv[2]))
+        return 0
+    wallet(Path(argv[0]) / "iso15118_2", Path(argv[1]))
+    return 0
+
+
+def wallet(pki: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "contract_chain.pem").write_bytes(_chain(pki, ["contractLeafCert", "moSubCA2Cert", "moSubCA1Cert"]))
     write_key(out / "contract.key", _key(pki, "contractLeaf", "contractLeafPassword.txt"))
@@ -38,7 +68,6 @@ def main(argv: list[str]) -> int:
     write_key(out / "vehicle.key", _key(pki, "oemLeaf", "oemLeafPassword.txt"))
     (out / "v2g_root.pem").write_bytes(_chain(pki, ["v2gRootCACert"]))
     print("wrote", ", ".join(sorted(p.name for p in out.iterdir())), file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":

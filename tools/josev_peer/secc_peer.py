@@ -13,6 +13,7 @@ import json
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from harness.loader import load
 from harness.model import DutProfile
@@ -39,7 +40,8 @@ async def main(args: argparse.Namespace) -> None:
     lab.ev.state = "C"
     lab.secc_log = []
     host = f"{_link_local(args.interface)}%{args.interface}"
-    addresses, stop = await start(lab, set(args.defect), host=host, interface=args.interface)
+    addresses, stop = await start(lab, set(args.defect), host=host, interface=args.interface,
+                                  pki_dir=Path(args.pki_dir) if args.pki_dir else None)
     print(json.dumps({"serving": addresses}), flush=True)
     done = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, done.set)
@@ -59,5 +61,6 @@ if __name__ == "__main__":
     ap.add_argument("--dut", default="profiles/dut/ccs1_dc_150kw.yaml")
     ap.add_argument("--defect", action="append", default=[])
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--pki-dir", help="TLS and Plug & Charge material (josev_wallet.py --lab): serve TLS too")
     asyncio.run(main(ap.parse_args()))
     sys.exit(0)

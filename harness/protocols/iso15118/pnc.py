@@ -124,6 +124,8 @@ class PncEv:
         except ValueError:
             raise evcc._fault("PaymentDetailsRes: GenChallenge is not base64") from None
         rec.pnc["challenge_bytes"] = len(self.challenge)
+        if not self.challenge:
+            raise evcc._fault("PaymentDetailsRes carries no GenChallenge")
         evcc._until_finished(d.auth_req, self.authorization_req, evcc.timers.ongoing_s)
         rec.pnc["authorized"] = True
 
@@ -149,6 +151,8 @@ class PncEv:
         except ValueError:
             raise evcc._fault("AuthorizationSetupRes: GenChallenge is not base64") from None
         rec.pnc["challenge_bytes"] = len(self.challenge)
+        if not self.challenge:
+            raise evcc._fault("AuthorizationSetupRes carries no PnC GenChallenge")
         rec.pnc["emaid"] = self.wallet.contract.cn
         evcc._until_finished("AuthorizationReq", self.authorization20_req, evcc.timers.ongoing_s)
         rec.pnc["authorized"] = True

@@ -23,6 +23,7 @@ CP_WAIT_S = 3.0  # real seconds the session waits for a pilot change
 CLOSE_WAIT_S = 3.0  # real seconds the session waits for the battery emulator's contactor to close
 TRACK_PERIOD_S = 1.0  # virtual seconds between battery-emulator updates during the charge loop
 PACK_RESISTANCE_OHM = 0.05  # the emulated pack's internal resistance: a model constant, not the EV's
+ABORT_OPEN_WAIT_S = 2.0  # virtual: after an abort the EV waits this long for the charger to stop before opening
 
 
 class BatteryEmulator:
@@ -67,6 +68,7 @@ class EvBench:
             self.emulator = BatteryEmulator(loads[0].name, driver)
         self.cancelled = lambda: False  # set by the service: the session was aborted
         self._tracked_t: float | None = None
+        self.tracked = 0  # battery-emulator updates made during the charge loop
 
     def _event(self, kind: str, **fields: Any) -> None:
         self.ctx.rundir.event(kind, t=round(self.ctx.t(), 6), **fields)
@@ -135,6 +137,7 @@ class EvBench:
         if self.emulator.closed:
             self.emulator.program(ocv, PACK_RESISTANCE_OHM)
             self.emulator.current()  # the EV's BMS watches its pack: a lost emulator shows here
+            self.tracked += 1
         return True
 
     def _open(self, start: float) -> bool:
@@ -147,12 +150,23 @@ class EvBench:
             return False  # still flowing: the EV opens its contactor once the charger has ramped down
         emu.contactor(False)
         self._event("ev_battery", instrument=emu.name, action="open", current_a=current,
-                    waited_s=round(waited, 3), forced=waited >= self.open_wait_s)
+                    waited_s=round(waited, 3), forced=waited >= self.open_wait_s, ocv_v=round(self.bat.ocv(), 3),
+                    tracked=self.tracked)
         return True
 
     def off(self, ctx: Context) -> None:
-        """Engine thread, safe state of the session (``ctx``: the test now running): the EV's contactor open,
-        whatever the current."""
-        if self.emulator is not None and self.emulator.closed:
-            self.emulator.contactor(False)
-            ctx.rundir.event("ev_battery", t=round(ctx.t(), 6), instrument=self.emulator.name, action="off")
+        """Engine thread, after the session was aborted (``ctx``: the test now running): the EV's contactor
+        open once the charger has stopped (it must, the connection is gone), at the latest after
+        ABORT_OPEN_WAIT_S, so a charger that keeps delivering does not keep the bench energised."""
+        emu = self.emulator
+        if emu is None or not emu.closed:
+            return
+        start = ctx.clock.now()
+        current = emu.current()
+        while current is not None and abs(current) >= self.stop_current_a and ctx.clock.now() - start < \
+                ABORT_OPEN_WAIT_S:
+            ctx.clock.sleep(0.05)
+            current = emu.current()
+        emu.contactor(False)
+        ctx.rundir.event("ev_battery", t=round(ctx.t(), 6), instrument=emu.name, action="off", current_a=current,
+                         forced=current is not None and abs(current) >= self.stop_current_a)

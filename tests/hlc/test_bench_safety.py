@@ -96,6 +96,7 @@ def test_battery_emulator_follows_the_ev(lab: VirtualLabProcess, tmp_path: Path)
     prepare, close, opened = _events(tmp_path, "ev_battery")[:3]
     assert prepare["ocv_v"] == pytest.approx(350.0) and prepare["resistance_ohm"] > 0
     assert opened["forced"] is False and abs(opened["current_a"]) < 5.0
+    assert opened["tracked"] >= 1 and opened["ocv_v"] > prepare["ocv_v"]  # the voltage followed the SoC
     cp = [e["t"] for e in _events(tmp_path, "hlc_cp") if e["state"] == "C"]
     assert cp and cp[0] <= prepare["t"] < close["t"] < opened["t"]
 

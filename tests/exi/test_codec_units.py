@@ -134,3 +134,13 @@ def test_josev_defaults_fill_jaxb_primitives_like_the_jar() -> None:
     jar = "8098011aa4ac0ad0f410d2fd3c23163010e8380cc20075437616258400"
     assert encode(message, ISO2, josev_defaults=True).hex() == jar
     assert encode(message, ISO2).hex() != jar
+
+
+@pytest.mark.parametrize("serial", [2**159 + 12345, -(2**159)])
+def test_x509_serial_numbers_of_twenty_octets_round_trip(serial: int) -> None:
+    """X509SerialNumber is xs:integer; real V2G roots carry RFC 5280 serials of up to 20 octets, which a charger's
+    CertificateInstallationReq (ListOfRootCertificateIDs) must be able to carry both ways."""
+    message = {"V2G_Message": {"Header": {"SessionID": "00"}, "Body": {"CertificateInstallationReq": {
+        "Id": "I", "OEMProvisioningCert": "", "ListOfRootCertificateIDs": {"RootCertificateID": [
+            {"X509IssuerName": "CN=root", "X509SerialNumber": serial}]}}}}}
+    assert decode(encode(message, ISO2), ISO2) == message

@@ -42,8 +42,8 @@ def _cert(subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name
 
 
 def serial() -> int:
-    """A positive serial below 2**63: it travels as an EXI integer (X509SerialNumber in ListOfRootCertificateIDs),
-    and our decoder caps integers at 10 octets, so the 20-byte serials of cryptography's default would not fit."""
+    """A positive serial below 2**63: it travels as an EXI integer (X509SerialNumber in ListOfRootCertificateIDs);
+    small serials keep the test PKI's messages short (the codec takes RFC 5280's 20-octet serials too)."""
     return secrets.randbelow(2**63 - 1) + 1
 
 

@@ -25,7 +25,7 @@ _CODES = {"bool": BOOL, "nbit": NBIT, "uint": UINT, "int": INT, "enum": ENUM, "h
 #: Hard caps on what a decoder will allocate for one value, whatever the stream says.
 MAX_STRING_CHARS = 1 << 20
 MAX_LIST_ITEMS = 1 << 16
-MAX_INT_OCTETS = 10  # 70 bits: covers unsignedLong and long
+MAX_INT_OCTETS = 24  # 168 bits: unsignedLong, long, and xs:integer X509SerialNumber up to RFC 5280's 20 octets
 
 
 def compile_datatypes(descriptors: tuple) -> tuple:

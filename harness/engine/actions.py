@@ -155,4 +155,4 @@ class ConditionNotReached(Exception):
 
 
 # Area modules register their actions on import; keep this list in one place.
-from . import actions_hlc, actions_instruments, actions_ocpp, actions_slac  # noqa: E402,F401
+from . import actions_hlc, actions_hlc_judge, actions_instruments, actions_ocpp, actions_slac  # noqa: E402,F401

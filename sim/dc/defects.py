@@ -67,12 +67,15 @@ DC_DEFECTS = (
        "claims bidirectional charging.", *(f"iso15118-20:ISO20-BPT-0{n}" for n in (2, 3, 4, 5, 1))),
     _d("ac_hlc_no_power", "The AC charger with ISO 15118 never closes its contactor after PowerDelivery(Start).",
        "iso15118-20:ISO20-AC-01"),
+    _d("ac_pnc_not_offered", "The AC charger claims Plug & Charge but never offers Contract, not even over TLS.",
+       "iso15118-2:ISO2-AC-05"),
     _d("dc_tls_expired_cert", "The charger's TLS server certificate (SECC leaf) has expired.",
+       *[f"iso15118-2:ISO2-PNC-0{n}" for n in range(1, 8)],  # Plug & Charge runs over that TLS too
        "iso15118-2:ISO2-TLS-01"),
     _d("dc_tls_accepts_missing_client_cert", "The charger opens an ISO 15118-20 session over TLS although the EV "
        "presented no vehicle certificate (no mutual authentication).", "iso15118-20:ISO20-TLS-02"),
     _d("dc_tls_1_2_only", "The charger's TLS server refuses TLS 1.3, which ISO 15118-20 requires.",
-       "iso15118-20:ISO20-TLS-01"),
+       *[f"iso15118-20:ISO20-PNC-0{n}" for n in range(1, 4)], "iso15118-20:ISO20-TLS-01"),
     _d("ac_hlc_nominal_before_auth", "The AC charger with ISO 15118-2 shows the nominal duty before the EV is "
        "authorized, instead of 5 %.", "iso15118-2:ISO2-AC-01"),
     _d("ac_hlc_stays_5pct", "The AC charger keeps 5 % duty after a positive EIM authorization.",

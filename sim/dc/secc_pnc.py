@@ -71,6 +71,7 @@ class PncSecc:
         """Contract only over TLS ([V2G2-..] via ISO 15118-2 7.7.3.7: PnC needs the TLS channel)."""
         pnc = getattr(self.s, "pnc_dir", None) is not None
         offer = pnc and (getattr(self.s, "tls", False) or self.has("dc_pnc_offers_contract_without_tls"))
+        offer = offer and not (self.s.dc is None and self.has("ac_pnc_not_offered"))
         return ["ExternalPayment", "Contract"] if offer else ["ExternalPayment"]
 
     def _dir(self) -> Path:

@@ -65,6 +65,11 @@ def catches(suite_id: str) -> dict[str, str]:
     return out
 
 
+def listed(suite_id: str, defect: str) -> set[str]:
+    """Every test of ``suite_id`` the defect's ``catches`` names (it may fail them all; the matrix targets the last)."""
+    return {c.split(":", 1)[1] for c in all_defects()[defect].catches.split(", ") if c.startswith(suite_id + ":")}
+
+
 SPECS = {  # suite key -> (suite, DUT profile, suite id, canary tests run with every defect)
     "din70121-dc": (SUITES / "din70121_dc.yaml", DUTS / "ccs1_dc_150kw.yaml", {"DIN-03"}),
     "iso15118-2": (SUITES / "iso15118_2.yaml", DUTS / "ccs2_dc_350kw.yaml", {"ISO2-DC-03"}),

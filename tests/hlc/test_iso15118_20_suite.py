@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from harness.model import Verdict
-from sim.defects import all_defects
 
-from .labrun import DUTS, SUITES, catches, dc_targets, run_suite
+from .labrun import DUTS, SUITES, catches, dc_targets, listed, run_suite
 
 KEY = "iso15118-20"
 ISO20 = dc_targets(KEY)
@@ -34,9 +33,8 @@ def test_defect_fails_its_test_only(defect: str, matrix) -> None:
     verdicts = {t.id: t.verdict for t in record.tests}
     assert verdicts[ISO20[defect]] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == ISO20[defect])
     clean = {t.id: t.verdict for t in matrix[""].tests}
-    listed = {c.split(":", 1)[1] for c in all_defects()[defect].catches.split(", ") if c.startswith(KEY + ":")}
-    assert not [(t.id, t.verdict, t.reason) for t in record.tests  # a meter off charging is off discharging too
-                if t.id not in listed and t.verdict is not clean[t.id]]
+    also = listed(KEY, defect)  # a meter off charging is off discharging too
+    assert not [(t.id, t.verdict, t.reason) for t in record.tests if t.id not in also and t.verdict is not clean[t.id]]
 
 
 def test_ac_session_and_its_defect() -> None:

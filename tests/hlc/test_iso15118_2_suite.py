@@ -9,7 +9,7 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import DUTS, SUITES, catches, dc_targets, run_suite
+from .labrun import DUTS, SUITES, catches, dc_targets, listed, run_suite
 
 KEY = "iso15118-2"
 ISO2 = dc_targets(KEY)
@@ -18,6 +18,7 @@ ISO2 = dc_targets(KEY)
 AC = {d: t for d, t in catches(KEY).items() if "-AC-" in t} | {"slow_energise": "ISO2-AC-04",
                                                                 "dc_wrong_response_code": "ISO2-AC-03"}
 AC_DUT = DUTS / "ccs2_ac_22kw.yaml"
+ALSO_AC = {"slow_energise": {"ISO2-AC-05"}}  # AC Plug & Charge judges the same contactor time as ISO2-AC-04
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,8 @@ def test_defect_fails_its_test_only(defect: str, matrix) -> None:
     verdicts = {t.id: t.verdict for t in record.tests}
     assert verdicts[ISO2[defect]] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == ISO2[defect])
     clean = {t.id: t.verdict for t in matrix[""].tests}
-    assert not [(t.id, t.verdict, t.reason) for t in record.tests
-                if t.id != ISO2[defect] and t.verdict is not clean[t.id]]
+    also = listed(KEY, defect)  # an expired TLS certificate stops Plug & Charge too
+    assert not [(t.id, t.verdict, t.reason) for t in record.tests if t.id not in also and t.verdict is not clean[t.id]]
 
 
 @pytest.fixture(scope="module")
@@ -62,5 +63,6 @@ def test_ac_clean_and_defects(ac_runs) -> None:
         record = ac_runs[defect]
         verdicts = {t.id: t.verdict for t in record.tests}
         assert verdicts[target] is Verdict.FAIL, (defect, record.tests)
-        assert all(v is Verdict.PASS for k, v in verdicts.items() if k != target), (defect, record.tests)
+        assert all(v is Verdict.PASS for k, v in verdicts.items()
+                   if k != target and k not in ALSO_AC.get(defect, set())), (defect, record.tests)
 

@@ -13,8 +13,8 @@ from ..analysis import judge
 from ..model import Limit
 from ..model.steps_hlc import HlcCheck, HlcCompare, HlcExpectCode
 from ..protocols.iso15118.evcc import Evcc
+from . import actions_hlc as hlc  # a module reference: actions.py imports both while actions_hlc initialises
 from .actions import _record, action
-from .actions_hlc import _service, _session, _wait
 from .context import Context, StepError
 
 
@@ -72,8 +72,8 @@ def _metric(evcc: Evcc, step: HlcCheck) -> tuple[float | None, str, str]:
 
 @action("hlc.check")
 def hlc_check(ctx: Context, step: HlcCheck) -> None:
-    evcc = _session(ctx)
-    _wait(ctx, _service(ctx), "sdp", 0.0)
+    evcc = hlc._session(ctx)
+    hlc._wait(ctx, hlc._service(ctx), "sdp", 0.0)
     value, unit, missing = _metric(evcc, step)
     m = judge(step.name, value, unit, ctx.limit(step.limit), t=round(ctx.t(), 6),
               missing_reason=missing or "no value")
@@ -88,7 +88,7 @@ def hlc_check(ctx: Context, step: HlcCheck) -> None:
 
 @action("hlc.expect_code")
 def hlc_expect_code(ctx: Context, step: HlcExpectCode) -> None:
-    ex = _session(ctx).record.deviation_exchange
+    ex = hlc._session(ctx).record.deviation_exchange
     code = ex.code if ex is not None else None
     value = None if ex is None else float(code in step.codes)
     m = judge(step.name, value, "1", ctx.limit(step.limit), t=round(ctx.t(), 6),
@@ -118,7 +118,7 @@ def _reported(evcc: Evcc, what: str) -> float | None:
 
 @action("hlc.compare")
 def hlc_compare(ctx: Context, step: HlcCompare) -> None:
-    evcc = _session(ctx)
+    evcc = hlc._session(ctx)
     limit = ctx.limit(step.limit)
     inst = ctx.bench.instrument(step.instrument)
     t_read = evcc.t()

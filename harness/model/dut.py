@@ -73,6 +73,8 @@ class DutProfile(Strict):
         if self.hlc is not None:
             flags |= {f"payment:{p.lower()}" for p in self.hlc.payment}  # payment:pnc = Plug & Charge
             flags |= {f"energy:{m.lower()}" for m in self.hlc.energy_modes}  # energy:dc_bpt = bidirectional DC
+            if self.hlc.interface:
+                flags.add("hlc.interface")  # a PLC modem's interface: SLAC can run (raw Ethernet)
             if self.hlc.tls:
                 flags.add("tls")  # the hlc section's claim is the one fact; features may repeat it
         return flags

@@ -88,6 +88,8 @@ def run(
     out: Annotated[Path | None, typer.Option(help="run directory (default reports/runs/<suite>-<time>)")] = None,
     defect: Annotated[list[str] | None, typer.Option(help="virtual charger defect (repeatable)")] = None,
     time_scale: Annotated[float | None, typer.Option(help="virtual lab only: run N times faster")] = None,
+    lab_option: Annotated[list[str] | None, typer.Option(
+        help="virtual lab only: KEY=VALUE passed to the lab (repeatable), e.g. slac_interface=veth0")] = None,
 ) -> None:
     """Run a suite against a charger and write record.json, events.jsonl, junit.xml and report.html."""
     from .engine.runner import Run
@@ -108,6 +110,8 @@ def run(
             _bad_input(f"{bench}:1:1: --defect needs the virtual lab: this bench has no 'virtual_lab'")
         if time_scale not in (None, 1.0):
             _bad_input(f"{bench}:1:1: --time-scale needs the virtual lab: a real bench always runs at 1")
+        if lab_option:
+            _bad_input(f"{bench}:1:1: --lab-option needs the virtual lab: this bench has no 'virtual_lab'")
     else:
         from sim.defects import check  # the CLI may know the virtual lab; the engine never does
 
@@ -115,6 +119,12 @@ def run(
             check(defects)
         except ValueError as exc:
             _bad_input(str(exc))
+    options = {}
+    for item in lab_option or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _bad_input(f"--lab-option {item!r}: expected KEY=VALUE (e.g. slac_interface=veth0)")
+        options[key] = value
     scale = time_scale if time_scale is not None else (bench_cfg.virtual_lab.time_scale
                                                        if bench_cfg.virtual_lab else 1.0)
     if not 0 < scale <= 1000:
@@ -126,7 +136,7 @@ def run(
         console.print(f"starting the virtual lab (time scale {scale:g}"
                       f"{', defects: ' + ', '.join(defects) if defects else ''})")
         try:
-            lab = VirtualLabProcess(bench, dut, defects, scale)
+            lab = VirtualLabProcess(bench, dut, defects, scale, options=options)
         except VirtualLabError as exc:
             _say_err(f"virtual lab: {exc}")
             raise typer.Exit(3) from None

@@ -78,6 +78,7 @@ def test_defects_command_lists_names_with_a_sentence() -> None:
 @pytest.mark.parametrize("args", [
     ["run", str(SUITE), "--defect", "no_such_defect"],
     ["run", str(SUITE), "--time-scale", "0"],
+    ["run", str(SUITE), "--lab-option", "slac_interface"],
     ["run"],
     ["frobnicate"],
 ])
@@ -93,6 +94,8 @@ def test_time_scale_refused_on_a_real_bench(tmp_path: Path) -> None:
                      "    driver: chargebench.eve\n    address: TCPIP::192.0.2.10::5025::SOCKET\n")
     res = _cli("run", str(SUITE), "--bench", str(bench), "--time-scale", "10")
     assert res.returncode == 2 and "real bench always runs at 1" in res.stderr
+    res = _cli("run", str(SUITE), "--bench", str(bench), "--lab-option", "slac_interface=eth1")
+    assert res.returncode == 2 and "--lab-option needs the virtual lab" in res.stderr
 
 
 def test_pytest_plugin_runs_suite_cases(tmp_path: Path) -> None:

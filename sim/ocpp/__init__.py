@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import shutil
 import socket
 import tempfile
@@ -22,8 +23,30 @@ from harness.protocols.ocpp.pki import TestPki
 from ..services import SIM_SERVICES
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
+    """A port for the harness's CSMS, which binds it later in another process. Chosen below the kernel's
+    ephemeral range: a port from bind(0) is an ephemeral one that any outgoing connection (the lab's own
+    clients, parallel runs) may take as its source port before the CSMS binds it."""
+    low, _ = _ephemeral_range()
+    top = max(low, 11000)
+    for _ in range(100):
+        port = 10000 + secrets.randbelow(top - 10000)
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as s:  # everything below the range taken: fall back to the kernel's choice
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 

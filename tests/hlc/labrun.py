@@ -6,16 +6,19 @@ lab's sim://dc-control port, which saves a lab start (about 2 s with the EXI tab
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
 import socket
+import subprocess
 import tempfile
 from pathlib import Path
 
 from harness.engine.runner import Run
 from harness.engine.virtual_lab import VirtualLabProcess
 from harness.loader import load, load_suite
-from harness.model import BenchConfig, DutProfile, RunRecord
+from harness.model import BenchConfig, DutProfile, RunRecord, Verdict
 from sim.defects import all_defects
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +71,28 @@ def catches(suite_id: str) -> dict[str, str]:
 def listed(suite_id: str, defect: str) -> set[str]:
     """Every test of ``suite_id`` the defect's ``catches`` names (it may fail them all; the matrix targets the last)."""
     return {c.split(":", 1)[1] for c in all_defects()[defect].catches.split(", ") if c.startswith(suite_id + ":")}
+
+
+def assert_fails_only_listed(matrix: dict[str, RunRecord], suite_id: str, defect: str, target: str) -> None:
+    """The defect's run FAILs ``target``; every test its ``catches`` does not list keeps its clean verdict."""
+    record = matrix[defect]
+    verdicts = {t.id: t.verdict for t in record.tests}
+    assert verdicts[target] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == target)
+    clean = {t.id: t.verdict for t in matrix[""].tests}
+    also = listed(suite_id, defect) | {target}  # e.g. an expired TLS certificate stops Plug & Charge too
+    assert not [(t.id, t.verdict, t.reason) for t in record.tests if t.id not in also and t.verdict is not clean[t.id]]
+
+
+@functools.cache
+def namespaces_unavailable(*tools: str) -> str | None:
+    """Why a private network namespace with a veth pair cannot be made here (None: it can); probed once."""
+    for tool in ("unshare", "ip", *tools):
+        if not shutil.which(tool):
+            return f"{tool} is missing ({' / '.join(('util-linux', 'iproute2', *tools))})"
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0 and os.geteuid() != 0:
+        return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"
+    return None
 
 
 SPECS = {  # suite key -> (suite, DUT profile, suite id, canary tests run with every defect)

@@ -8,7 +8,7 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import catches, dc_targets
+from .labrun import assert_fails_only_listed, catches, dc_targets
 
 KEY = "din70121-dc"
 DIN = dc_targets(KEY)  # the SLAC case's defects are shown in a network namespace (test_slac.py)
@@ -38,9 +38,4 @@ def test_every_test_has_a_defect(matrix) -> None:
 
 @pytest.mark.parametrize("defect", sorted(DIN))
 def test_defect_fails_its_test_only(defect: str, matrix) -> None:
-    record = matrix[defect]
-    target = DIN[defect]
-    verdicts = {t.id: t.verdict for t in record.tests}
-    assert verdicts[target] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == target)
-    clean = {t.id: t.verdict for t in matrix[""].tests}
-    assert not [(t.id, t.verdict, t.reason) for t in record.tests if t.id != target and t.verdict is not clean[t.id]]
+    assert_fails_only_listed(matrix, KEY, defect, DIN[defect])

@@ -7,7 +7,7 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import DUTS, SUITES, catches, dc_targets, listed, run_suite
+from .labrun import DUTS, SUITES, assert_fails_only_listed, catches, dc_targets, run_suite
 
 KEY = "iso15118-20"
 ISO20 = dc_targets(KEY)
@@ -29,12 +29,7 @@ def test_clean_run_passes(matrix) -> None:
 
 @pytest.mark.parametrize("defect", sorted(ISO20))
 def test_defect_fails_its_test_only(defect: str, matrix) -> None:
-    record = matrix[defect]
-    verdicts = {t.id: t.verdict for t in record.tests}
-    assert verdicts[ISO20[defect]] is Verdict.FAIL, next(t.reason for t in record.tests if t.id == ISO20[defect])
-    clean = {t.id: t.verdict for t in matrix[""].tests}
-    also = listed(KEY, defect)  # a meter off charging is off discharging too
-    assert not [(t.id, t.verdict, t.reason) for t in record.tests if t.id not in also and t.verdict is not clean[t.id]]
+    assert_fails_only_listed(matrix, KEY, defect, ISO20[defect])  # a meter off charging is off discharging too
 
 
 def test_ac_session_and_its_defect() -> None:

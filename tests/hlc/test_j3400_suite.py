@@ -7,7 +7,7 @@ import pytest
 
 from harness.model import Verdict
 
-from .labrun import DUTS, SUITES, catches, run_suite
+from .labrun import DUTS, SUITES, assert_fails_only_listed, catches, run_suite
 
 KEY = "j3400"
 DC = catches(KEY)
@@ -30,10 +30,7 @@ def test_dc_clean_run(matrix) -> None:
 
 @pytest.mark.parametrize("defect", sorted(DC))
 def test_dc_defect_fails_its_test(defect: str, matrix) -> None:
-    verdicts = {t.id: t.verdict for t in matrix[defect].tests}
-    assert verdicts[DC[defect]] is Verdict.FAIL
-    clean = {t.id: t.verdict for t in matrix[""].tests}
-    assert not [(t.id, t.reason) for t in matrix[defect].tests if t.id != DC[defect] and t.verdict is not clean[t.id]]
+    assert_fails_only_listed(matrix, KEY, defect, DC[defect])
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from .labrun import ROOT
+from .labrun import ROOT, namespaces_unavailable
 
 PEER = ROOT / "tools" / "josev_peer"
 VENV = ROOT / ".venv-josev" / "bin" / "python"
@@ -23,16 +23,11 @@ def _why_skip() -> str | None:
         return "no .venv-josev: run tools/josev_peer/setup.sh"
     if not shutil.which("java"):
         return "no JRE: Josev's EXI codec needs java"
-    for tool in ("unshare", "ip", "openssl"):
-        if not shutil.which(tool):
-            return f"{tool} is missing (util-linux / iproute2 / openssl)"
-    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
-    if probe.returncode != 0 and os.geteuid() != 0:
-        return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"
-    return None
+    return namespaces_unavailable("openssl")
 
 
-pytestmark = pytest.mark.skipif(_why_skip() is not None, reason=_why_skip() or "")
+WHY_SKIP = _why_skip()
+pytestmark = pytest.mark.skipif(WHY_SKIP is not None, reason=WHY_SKIP or "")
 
 
 def _record(out: str) -> dict:

@@ -7,29 +7,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from .labrun import ROOT
+from .labrun import ROOT, namespaces_unavailable
 
 NETNS = ["bash", str(ROOT / "tools" / "josev_peer" / "netns.sh"), "python"]
 PAIR = [*NETNS, str(ROOT / "tools" / "josev_peer" / "slac_pair.py")]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # the scripts run from tools/: import this tree, not an install
 
 
-def _namespaces() -> str | None:
-    for tool in ("unshare", "ip"):
-        if not shutil.which(tool):
-            return f"{tool} is missing (util-linux / iproute2)"
-    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
-    if probe.returncode != 0 and os.geteuid() != 0:
-        return f"network namespaces unavailable (unshare -rn: {probe.stderr.decode().strip()})"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_namespaces() is not None, reason=_namespaces() or "")
+pytestmark = pytest.mark.skipif(namespaces_unavailable() is not None, reason=namespaces_unavailable() or "")
 
 
 def _run(*defects: str, modem: str | None = None) -> dict:
